@@ -1,0 +1,67 @@
+"""Both rollups of the cockpit, side by side, per measure, per axis and for the strategy.
+
+Each function runs a fixed number of queries whatever the number of rows: the projects are
+aggregated by the database (``ProjectQuerySet.rollup_by``), the indicators are read once with their
+latest value (``IndicatorQuerySet.rollup_by``). Nothing is stored, so nothing goes stale.
+
+Effect side: an axis is measured by its strategic indicators, a measure by its operational ones,
+the strategy by all its strategic indicators.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from indicators.models import EffectRollup, Indicator
+from projects.models import ImplementationRollup, Project
+from strategies.models import Strategy
+
+
+@dataclass(frozen=True)
+class Rollup:
+    implementation: ImplementationRollup
+    effect: EffectRollup
+
+
+def strategy_rollup(strategy: Strategy, on: datetime.date | None = None) -> Rollup:
+    return Rollup(
+        implementation=Project.objects.for_strategy(strategy).rollup(on),
+        effect=Indicator.objects.for_strategy(strategy)
+        .filter(level=Indicator.Level.STRATEGIC)
+        .rollup(on),
+    )
+
+
+def axis_rollups(strategy: Strategy, on: datetime.date | None = None) -> dict[int, Rollup]:
+    """Rollup per axis id (every axis of the strategy, empty ones included)."""
+    projects = Project.objects.for_strategy(strategy).rollup_by("measure__domain__axis", on)
+    indicators = (
+        Indicator.objects.for_strategy(strategy)
+        .filter(level=Indicator.Level.STRATEGIC)
+        .rollup_by("axis_id", on)
+    )
+    return {
+        axis_id: Rollup(
+            projects.get(axis_id, ImplementationRollup()),
+            indicators.get(axis_id, EffectRollup.of([])),
+        )
+        for axis_id in strategy.axes.values_list("pk", flat=True)
+    }
+
+
+def measure_rollups(strategy: Strategy, on: datetime.date | None = None) -> dict[int, Rollup]:
+    """Rollup per measure id (every measure of the strategy, empty ones included)."""
+    projects = Project.objects.for_strategy(strategy).rollup_by("measure", on)
+    indicators = (
+        Indicator.objects.for_strategy(strategy)
+        .filter(level=Indicator.Level.OPERATIONAL)
+        .rollup_by("measure_id", on)
+    )
+    return {
+        measure_id: Rollup(
+            projects.get(measure_id, ImplementationRollup()),
+            indicators.get(measure_id, EffectRollup.of([])),
+        )
+        for measure_id in strategy.measures.values_list("pk", flat=True)
+    }

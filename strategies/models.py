@@ -1,0 +1,393 @@
+"""The strategy cascade: territory → strategy (finalité, objectif général) → axes → domains →
+measures.
+
+Projects and indicators hang below in their own apps; they import this one, never the reverse.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Un code ne contient ni espace ni accent : lettres, chiffres, point, tiret (ex. m1, p12)."),
+)
+
+
+class Territory(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commune(models.Model):
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.CASCADE, related_name="communes"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ("territory", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("territory", "name"), name="commune_unique_name_per_territory"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Who may see (viewer) or edit (editor) a territory's strategies."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", _("membre de la commission (lecture)")
+        EDITOR = "editor", _("secrétariat (édition)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territoire"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        verbose_name = _("adhésion")
+        verbose_name_plural = _("adhésions")
+        ordering = ("territory", "user")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "territory"), name="membership_unique_user_territory"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["viewer", "editor"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.territory} ({self.get_role_display()})"
+
+
+class StrategyQuerySet(models.QuerySet):
+    def for_user(self, user) -> StrategyQuerySet:
+        """Strategies of the territories the user is a member of (all of them for a superuser)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(territory__memberships__user=user).distinct()
+
+
+class Strategy(models.Model):
+    class Phase(models.TextChoices):
+        PREPARATION = "preparation", _("préparation")
+        VISION = "vision", _("vision")
+        DIAGNOSTIC = "diagnostic", _("diagnostic")
+        ORIENTATIONS = "orientations", _("orientations stratégiques")
+        ACTION_PLAN = "action_plan", _("plan d'actions")
+        MONITORING = "monitoring", _("suivi")
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="strategies"
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    short_name = models.CharField(_("sigle"), max_length=30, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("année de début"))
+    horizon_year = models.PositiveSmallIntegerField(_("horizon"))
+    vision = models.TextField(_("vision"), blank=True)
+    slogan = models.CharField(_("slogan"), max_length=200, blank=True)
+    finality = models.TextField(
+        _("finalité"), blank=True, help_text=_("Objectif de développement à long terme.")
+    )
+    general_objective = models.TextField(
+        _("objectif général"), blank=True, help_text=_("L'impact visé à l'horizon.")
+    )
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION
+    )
+    on_track_threshold = models.DecimalField(
+        _("seuil « en bonne voie » (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("95"),
+        help_text=_(
+            "Part de la progression attendue à partir de laquelle un indicateur est en bonne voie."
+        ),
+    )
+    warning_threshold = models.DecimalField(
+        _("seuil « à surveiller » (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("70"),
+        help_text=_("En dessous, l'indicateur est en retard."),
+    )
+    is_public = models.BooleanField(
+        _("publique"),
+        default=False,
+        help_text=_("Un cockpit en lecture seule est publié sans connexion."),
+    )
+
+    objects = StrategyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stratégie")
+        verbose_name_plural = _("stratégies")
+        ordering = ("territory__name", "-horizon_year", "title")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon_year__gte=F("start_year")), name="strategy_horizon_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(warning_threshold__gt=0)
+                & Q(warning_threshold__lte=F("on_track_threshold"))
+                & Q(on_track_threshold__lte=100),
+                name="strategy_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    phase__in=[
+                        "preparation",
+                        "vision",
+                        "diagnostic",
+                        "orientations",
+                        "action_plan",
+                        "monitoring",
+                    ]
+                ),
+                name="strategy_phase_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.short_name:
+            return f"{self.short_name} {self.horizon_year} – {self.territory}"
+        return f"{self.title} – {self.territory}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_year and self.horizon_year and self.horizon_year < self.start_year:
+            errors["horizon_year"] = _("L'horizon doit suivre l'année de début.")
+        if (
+            self.warning_threshold is not None
+            and self.on_track_threshold is not None
+            and not (0 < self.warning_threshold <= self.on_track_threshold <= 100)
+        ):
+            errors["warning_threshold"] = _(
+                "Les seuils doivent respecter 0 < « à surveiller » ≤ « en bonne voie » ≤ 100."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def start_date(self) -> datetime.date:
+        """The default start of every expected trajectory: 1 January of the start year."""
+        return datetime.date(self.start_year, 1, 1)
+
+    @property
+    def horizon_date(self) -> datetime.date:
+        """The default target date: 31 December of the horizon year."""
+        return datetime.date(self.horizon_year, 12, 31)
+
+
+class Axis(models.Model):
+    strategy = models.ForeignKey(
+        Strategy, verbose_name=_("stratégie"), on_delete=models.CASCADE, related_name="axes"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=200)
+    strategic_objective = models.TextField(
+        _("objectif stratégique"), blank=True, help_text=_("Le résultat attendu à l'horizon.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("axe")
+        verbose_name_plural = _("axes")
+        ordering = ("strategy", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("strategy", "number"), name="axis_unique_number_per_strategy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Axe %(number)s : %(title)s") % {"number": self.number, "title": self.title}
+
+
+class Domain(models.Model):
+    """A domaine d'intervention of an axis."""
+
+    axis = models.ForeignKey(
+        Axis, verbose_name=_("axe"), on_delete=models.CASCADE, related_name="domains"
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("domaine d'intervention")
+        verbose_name_plural = _("domaines d'intervention")
+        ordering = ("axis", "order", "title")
+        constraints = [
+            models.UniqueConstraint(fields=("axis", "title"), name="domain_unique_title_per_axis"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Theme(models.Model):
+    """A transversal factor (communication, digitalisation, développement durable...)."""
+
+    strategy = models.ForeignKey(
+        Strategy, verbose_name=_("stratégie"), on_delete=models.CASCADE, related_name="themes"
+    )
+    name = models.CharField(_("nom"), max_length=120)
+
+    class Meta:
+        verbose_name = _("thème transversal")
+        verbose_name_plural = _("thèmes transversaux")
+        ordering = ("strategy", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("strategy", "name"), name="theme_unique_name_per_strategy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DerivedStrategyMixin(models.Model):
+    """A row whose ``strategy`` repeats its parent's, so that the database can keep codes unique
+    within a strategy. ``save()`` and form validation fill it from the parent; subclasses say how
+    with ``derive_strategy_id()``."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.sync_strategy()
+        super().save(*args, **kwargs)
+
+    def derive_strategy_id(self) -> int | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def sync_strategy(self) -> None:
+        derived = self.derive_strategy_id()
+        if derived is not None:
+            self.strategy_id = derived
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The strategy is not a form field: fill it and let the (strategy, code) check run anyway.
+        self.sync_strategy()
+        exclude = set(exclude or ()) - {"strategy"} if self.strategy_id else exclude
+        super().validate_constraints(exclude=exclude)
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_strategy(self, strategy: Strategy | int) -> MeasureQuerySet:
+        return self.filter(strategy=strategy)
+
+
+class Measure(DerivedStrategyMixin):
+    """A measure (mesure) and its operational objective, in a domain of an axis.
+
+    ``strategy`` repeats ``domain.axis.strategy`` so that the database itself can keep codes unique
+    within a strategy; ``save()`` keeps it in step with the domain.
+    """
+
+    strategy = models.ForeignKey(
+        Strategy,
+        verbose_name=_("stratégie"),
+        on_delete=models.CASCADE,
+        related_name="measures",
+        editable=False,
+    )
+    domain = models.ForeignKey(
+        Domain,
+        verbose_name=_("domaine d'intervention"),
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    title = models.CharField(_("titre"), max_length=250)
+    objective_code = models.CharField(
+        _("code de l'objectif opérationnel"),
+        max_length=20,
+        blank=True,
+        validators=[code_validator],
+    )
+    operational_objective = models.TextField(_("objectif opérationnel"), blank=True)
+    lead = models.CharField(
+        _("responsable"), max_length=200, blank=True, help_text=_("Ex. Communes, Triage.")
+    )
+    partners = models.CharField(_("partenaires"), max_length=300, blank=True)
+    resources = models.TextField(_("ressources"), blank=True, help_text=_("Humaines, etc."))
+    outputs = models.TextField(_("réalisations attendues"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("thèmes transversaux"), blank=True, related_name="measures"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mesure")
+        verbose_name_plural = _("mesures")
+        ordering = ("strategy", "domain__axis__number", "domain__order", "order", "code")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("strategy", "code"),
+                name="measure_unique_code_per_strategy",
+                violation_error_message=_("Ce code de mesure est déjà utilisé dans la stratégie."),
+            ),
+            models.UniqueConstraint(
+                fields=("strategy", "objective_code"),
+                condition=~Q(objective_code=""),
+                name="measure_unique_objective_code_per_strategy",
+                violation_error_message=_(
+                    "Ce code d'objectif opérationnel est déjà utilisé dans la stratégie."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+    def derive_strategy_id(self) -> int | None:
+        if not self.domain_id:
+            return None
+        return (
+            Domain.objects.filter(pk=self.domain_id)
+            .values_list("axis__strategy_id", flat=True)
+            .first()
+        )
