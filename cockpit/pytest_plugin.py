@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-production")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright runs an event loop in the test thread; Django's ORM calls from it are fine in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -378,7 +378,7 @@ class Indicator(models.Model):
         on = on or timezone.localdate()
         value, value_date = self.latest_value_on(on)
         if value is None:
-            return Evaluation(Status.NO_DATA, None, _g("Aucune valeur mesurée."))
+            return Evaluation(Status.NO_DATA, None, gettext("Aucune valeur mesurée."))
         value = Decimal(value)
         attainment = self.attainment_of(value)
         if self.direction == self.Direction.RANGE:
@@ -387,7 +387,7 @@ class Indicator(models.Model):
             return Evaluation(
                 Status.NO_DATA,
                 None,
-                _g("Valeur %(value)s : l'atteinte ne peut pas être calculée (état visé nul).")
+                gettext("Valeur %(value)s : l'atteinte ne peut pas être calculée (état visé nul).")
                 % {"value": _fmt_num(value)},
                 value=value,
                 value_date=value_date,
@@ -401,7 +401,7 @@ class Indicator(models.Model):
         }
         if attainment >= 100:
             status = Status.ACHIEVED
-            text = _g("Cible atteinte : %(attainment)s du but au %(value_date)s.") % facts
+            text = gettext("Cible atteinte : %(attainment)s du but au %(value_date)s.") % facts
         else:
             strategy = self.strategy
             ratio = Decimal(100) if expected == 0 else Decimal(100) * attainment / expected
@@ -412,12 +412,13 @@ class Indicator(models.Model):
             else:
                 status = Status.OFF_TRACK
             if on > self.trajectory_end():
-                text = _g(
+                text = gettext(
                     "%(attainment)s du but atteint ; l'échéance du %(deadline)s est passée."
                 ) % {**facts, "deadline": _fmt_date(self.trajectory_end())}
             else:
                 text = (
-                    _g("%(attainment)s du but atteint ; %(expected)s attendu au %(date)s.") % facts
+                    gettext("%(attainment)s du but atteint ; %(expected)s attendu au %(date)s.")
+                    % facts
                 )
         return Evaluation(status, attainment, text, expected, value, value_date)
 
@@ -433,13 +434,16 @@ class Indicator(models.Model):
         }
         if low <= value <= high:
             status = Status.ACHIEVED if on >= self.trajectory_end() else Status.ON_TRACK
-            text = _g("%(value)s au %(value_date)s, dans la fourchette %(low)s–%(high)s.") % facts
+            text = (
+                gettext("%(value)s au %(value_date)s, dans la fourchette %(low)s–%(high)s.") % facts
+            )
         else:
             width = (high - low) or abs(high) or Decimal(1)
             distance = low - value if value < low else value - high
             status = Status.WARNING if distance <= width * RANGE_WARNING_SHARE else Status.OFF_TRACK
             text = (
-                _g("%(value)s au %(value_date)s, hors de la fourchette %(low)s–%(high)s.") % facts
+                gettext("%(value)s au %(value_date)s, hors de la fourchette %(low)s–%(high)s.")
+                % facts
             )
         return Evaluation(status, attainment, text, None, value, value_date)
 

@@ -104,6 +104,12 @@ class StrategyQuerySet(models.QuerySet):
         return self.filter(territory__memberships__user=user).distinct()
 
 
+class StrategyManager(models.Manager.from_queryset(StrategyQuerySet)):
+    def get_queryset(self) -> StrategyQuerySet:
+        # A strategy is always shown with its territory (``__str__``, filters, choices).
+        return super().get_queryset().select_related("territory")
+
+
 class Strategy(models.Model):
     class Phase(models.TextChoices):
         PREPARATION = "preparation", _("préparation")
@@ -153,7 +159,7 @@ class Strategy(models.Model):
         help_text=_("Un cockpit en lecture seule est publié sans connexion."),
     )
 
-    objects = StrategyQuerySet.as_manager()
+    objects = StrategyManager()
     history = HistoricalRecords()
 
     class Meta:

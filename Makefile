@@ -1,0 +1,68 @@
+# Territorial strategy cockpit: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+# apt-get as root, through sudo otherwise.
+APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
+
+.PHONY: run test install system-deps messages compilemessages lint format check-deploy clean
+
+run: install compilemessages  ## set up, migrate, load the demo territory, serve on 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install system-deps compilemessages  ## the whole suite, browser tests included
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (never Playwright's own download) and gettext for the
+# translations.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing from Debian's packages"; \
+		$(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $$missing; \
+	fi
+
+# Compiled catalogues are committed; they are rebuilt when a .po is newer and msgfmt is there.
+compilemessages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; else echo "msgfmt missing: keeping the committed $@"; fi
+
+messages: install  ## extract the French source strings into the English catalogue, then compile
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=build
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Production settings must pass Django's deployment checklist.
+check-deploy: install
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=cockpit.example.org \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,111 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Indicator, IndicatorValue
+
+
+class IndicatorValueInline(admin.TabularInline):
+    """Values of an indicator, newest first (the model's ordering)."""
+
+    model = IndicatorValue
+    extra = 1
+    fields = ("date", "value", "source", "comment")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "name",
+        "level",
+        "parent",
+        "baseline",
+        "target",
+        "current",
+        "attainment",
+        "status_mark",
+    )
+    list_display_links = ("code", "name")
+    list_filter = ("strategy", "level", "axis", "direction", "frequency")
+    list_select_related = ("strategy", "axis", "measure")
+    search_fields = ("code", "name", "source")
+    autocomplete_fields = ("strategy", "axis", "measure")
+    inlines = (IndicatorValueInline,)
+    fieldsets = (
+        (None, {"fields": ("strategy", "code", "name", "description", "unit")}),
+        (_("Rattachement"), {"fields": ("level", "axis", "measure")}),
+        (
+            _("Trajectoire"),
+            {
+                "fields": (
+                    "direction",
+                    ("baseline_value", "baseline_date"),
+                    ("target_value", "target_date"),
+                    ("range_min", "range_max"),
+                ),
+                "description": _(
+                    "État actuel inconnu : laissez-le vide (« ? »). Pour une fourchette, "
+                    "renseignez le minimum et le maximum au lieu de l'état visé."
+                ),
+            },
+        ),
+        (_("Suivi"), {"fields": ("source", "frequency")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_latest_value()
+
+    def _evaluation(self, indicator: Indicator):
+        # One evaluation per row and per request, from the annotated latest value (no query).
+        if not hasattr(indicator, "_evaluation"):
+            indicator._evaluation = indicator.evaluate()
+        return indicator._evaluation
+
+    @admin.display(description=_("axe / mesure"))
+    def parent(self, indicator: Indicator):
+        return indicator.measure or indicator.axis
+
+    @admin.display(description=_("état actuel"))
+    def baseline(self, indicator: Indicator) -> str:
+        return (
+            "?" if indicator.baseline_value is None else f"{indicator.baseline_value.normalize():f}"
+        )
+
+    @admin.display(description=_("état visé"))
+    def target(self, indicator: Indicator) -> str:
+        if indicator.direction == Indicator.Direction.RANGE:
+            return f"{indicator.range_min.normalize():f}–{indicator.range_max.normalize():f}"
+        return f"{indicator.target_value.normalize():f}"
+
+    @admin.display(description=_("atteint"), ordering="latest_value")
+    def current(self, indicator: Indicator) -> str:
+        value = indicator.latest_value
+        return "–" if value is None else f"{value.normalize():f}"
+
+    @admin.display(description=_("atteinte"))
+    def attainment(self, indicator: Indicator) -> str:
+        attainment = self._evaluation(indicator).attainment
+        return "–" if attainment is None else f"{attainment:.0f} %"
+
+    @admin.display(description=_("statut"))
+    def status_mark(self, indicator: Indicator) -> str:
+        evaluation = self._evaluation(indicator)
+        return format_html(
+            '<span class="mark status-{}" title="{}">{} {}</span>',
+            evaluation.status.value,
+            evaluation.explanation,
+            evaluation.symbol,
+            evaluation.status.label,
+        )
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "date", "value", "source")
+    list_filter = ("indicator__strategy", "indicator__level")
+    list_select_related = ("indicator",)
+    search_fields = ("indicator__code", "indicator__name", "comment", "source")
+    autocomplete_fields = ("indicator",)
+    date_hierarchy = "date"

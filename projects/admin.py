@@ -1,0 +1,176 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
+
+from strategies.admin import MeasureAdmin
+from strategies.models import Axis
+
+from .models import Funding, Mark, Project, today
+
+
+def mark_html(mark: str) -> str:
+    """The cockpit mark as the seed writes it (✓ ! ✗), with its meaning as a tooltip."""
+    label = Mark(mark).label
+    return format_html(
+        '<span class="mark mark-{}" title="{}">{}</span>', mark, label, Mark(mark).symbol
+    )
+
+
+class AxisListFilter(admin.SimpleListFilter):
+    title = _("axe")
+    parameter_name = "axis"
+
+    def lookups(self, request, model_admin):
+        axes = Axis.objects.select_related("strategy")
+        return [
+            (axis.pk, f"{axis.strategy.short_name or axis.strategy.title} – {axis}")
+            for axis in axes
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(measure__domain__axis=self.value())
+        return queryset
+
+
+class LateListFilter(admin.SimpleListFilter):
+    title = _("en retard")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("oui")), ("no", _("non")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.late()
+        if self.value() == "no":
+            return queryset.exclude(Project.late_q(today()))
+        return queryset
+
+
+class MarkListFilter(admin.SimpleListFilter):
+    title = _("état (cockpit)")
+    parameter_name = "mark"
+
+    def lookups(self, request, model_admin):
+        return Mark.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Mark.values:
+            return queryset.filter(mark=self.value())
+        return queryset
+
+
+class ProjectActionForm(ActionForm):
+    status = forms.ChoiceField(
+        label=_("Nouveau statut"),
+        choices=[("", "---------"), *Project.Status.choices],
+        required=False,
+    )
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+
+
+class ProjectInline(admin.TabularInline):
+    """Projects of a measure, on the measure's page."""
+
+    model = Project
+    extra = 0
+    fields = ("code", "title", "priority", "lead", "start_date", "end_date", "status", "progress")
+    show_change_link = True
+
+
+MeasureAdmin.inlines = (*MeasureAdmin.inlines, ProjectInline)
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "title",
+        "measure",
+        "priority",
+        "lead",
+        "start_date",
+        "end_date",
+        "status",
+        "cockpit_mark",
+        "late",
+    )
+    list_display_links = ("code", "title")
+    list_filter = (
+        "strategy",
+        AxisListFilter,
+        "status",
+        MarkListFilter,
+        "priority",
+        ("lead", admin.AllValuesFieldListFilter),
+        LateListFilter,
+    )
+    list_select_related = ("measure",)
+    search_fields = ("code", "title")
+    autocomplete_fields = ("measure", "communes", "themes")
+    date_hierarchy = "end_date"
+    inlines = (FundingInline,)
+    action_form = ProjectActionForm
+    actions = ("change_status",)
+    fieldsets = (
+        (None, {"fields": ("measure", "code", "title", "description", "priority")}),
+        (_("Qui ?"), {"fields": ("lead", "partners", "communes", "themes")}),
+        (
+            _("Calendrier et avancement"),
+            {"fields": ("start_date", "end_date", "status", "status_comment", "progress")},
+        ),
+        (_("Budget"), {"fields": ("budget_planned", "budget_spent", "budget_kind")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_mark(today())
+
+    @admin.display(description=_("ok"), ordering="mark")
+    def cockpit_mark(self, project: Project) -> str:
+        return mark_html(project.mark)
+
+    @admin.display(description=_("en retard"), boolean=True, ordering="is_late")
+    def late(self, project: Project) -> bool:
+        return project.is_late
+
+    @admin.action(description=_("Changer le statut des projets sélectionnés"))
+    def change_status(self, request, queryset):
+        status = request.POST.get("status", "")
+        if status not in Project.Status.values:
+            self.message_user(
+                request,
+                _("Choisissez le nouveau statut dans la liste à côté de l'action."),
+                messages.ERROR,
+            )
+            return
+        projects = [project for project in queryset if project.status != status]
+        for project in projects:
+            project.status = status
+        bulk_update_with_history(
+            projects,
+            Project,
+            ["status"],
+            default_user=request.user,
+            default_change_reason=_("Statut changé en masse : %(status)s")
+            % {"status": Project.Status(status).label},
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d projet est passé au statut « %(status)s ».",
+                "%(count)d projets sont passés au statut « %(status)s ».",
+                len(projects),
+            )
+            % {"count": len(projects), "status": Project.Status(status).label},
+            messages.SUCCESS,
+        )
