@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, IndicatorValue
+from .models import Indicator, IndicatorValue, format_number, format_percent
 
 
 class IndicatorValueInline(admin.TabularInline):
@@ -19,13 +19,13 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
-        "level",
         "parent",
+        "status_mark",
+        "attainment",
         "baseline",
         "target",
         "current",
-        "attainment",
-        "status_mark",
+        "unit",
     )
     list_display_links = ("code", "name")
     list_filter = ("strategy", "level", "axis", "direction", "frequency")
@@ -76,18 +76,18 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("état visé"))
     def target(self, indicator: Indicator) -> str:
         if indicator.direction == Indicator.Direction.RANGE:
-            return f"{indicator.range_min.normalize():f}–{indicator.range_max.normalize():f}"
-        return f"{indicator.target_value.normalize():f}"
+            return f"{format_number(indicator.range_min)}–{format_number(indicator.range_max)}"
+        return format_number(indicator.target_value)
 
     @admin.display(description=_("atteint"), ordering="latest_value")
     def current(self, indicator: Indicator) -> str:
         value = indicator.latest_value
-        return "–" if value is None else f"{value.normalize():f}"
+        return "–" if value is None else format_number(value)
 
     @admin.display(description=_("atteinte"))
     def attainment(self, indicator: Indicator) -> str:
         attainment = self._evaluation(indicator).attainment
-        return "–" if attainment is None else f"{attainment:.0f} %"
+        return "–" if attainment is None else format_percent(attainment)
 
     @admin.display(description=_("statut"))
     def status_mark(self, indicator: Indicator) -> str:

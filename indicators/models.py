@@ -57,12 +57,12 @@ class Evaluation:
         return self.status.symbol
 
 
-def _fmt_pct(value: Decimal) -> str:
+def format_percent(value: Decimal) -> str:
     return f"{number_format(value.quantize(Decimal('1')), decimal_pos=0)} %"
 
 
-def _fmt_num(value: Decimal) -> str:
-    value = value.normalize() if value == value.to_integral() else value
+def format_number(value: Decimal | int) -> str:
+    value = Decimal(value).normalize()  # 20.5000 → 20,5 ; 3E+1 → 30
     return number_format(value, decimal_pos=None, use_l10n=True, force_grouping=True)
 
 
@@ -322,7 +322,10 @@ class Indicator(models.Model):
         """The last recorded value on or before ``on`` (uses the ``with_latest_value`` annotation
         when present, else one query)."""
         if hasattr(self, "latest_value"):
-            return self.latest_value, self.latest_value_date
+            value = self.latest_value
+            if value is not None:  # SQLite returns a subquery's decimal unquantized
+                value = Decimal(value).quantize(Decimal("0.0001"))
+            return value, self.latest_value_date
         values = self.values.all()
         if on is not None:
             values = values.filter(date__lte=on)
@@ -388,14 +391,14 @@ class Indicator(models.Model):
                 Status.NO_DATA,
                 None,
                 gettext("Valeur %(value)s : l'atteinte ne peut pas être calculée (état visé nul).")
-                % {"value": _fmt_num(value)},
+                % {"value": format_number(value)},
                 value=value,
                 value_date=value_date,
             )
         expected = self.expected_progress(on)
         facts = {
-            "attainment": _fmt_pct(attainment),
-            "expected": _fmt_pct(expected),
+            "attainment": format_percent(attainment),
+            "expected": format_percent(expected),
             "date": _fmt_date(on),
             "value_date": _fmt_date(value_date),
         }
@@ -427,9 +430,9 @@ class Indicator(models.Model):
     ) -> Evaluation:
         low, high = self.range_min, self.range_max
         facts = {
-            "value": _fmt_num(value),
-            "low": _fmt_num(low),
-            "high": _fmt_num(high),
+            "value": format_number(value),
+            "low": format_number(low),
+            "high": format_number(high),
             "value_date": _fmt_date(value_date),
         }
         if low <= value <= high:

@@ -62,7 +62,7 @@ class MarkListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Mark.values:
-            return queryset.filter(mark=self.value())
+            return queryset.filter(current_mark=self.value())
         return queryset
 
 
@@ -135,13 +135,13 @@ class ProjectAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_mark(today())
 
-    @admin.display(description=_("ok"), ordering="mark")
+    @admin.display(description=_("ok"), ordering="current_mark")
     def cockpit_mark(self, project: Project) -> str:
-        return mark_html(project.mark)
+        return mark_html(project.current_mark)
 
-    @admin.display(description=_("en retard"), boolean=True, ordering="is_late")
+    @admin.display(description=_("en retard"), boolean=True, ordering="currently_late")
     def late(self, project: Project) -> bool:
-        return project.is_late
+        return project.currently_late
 
     @admin.action(description=_("Changer le statut des projets sélectionnés"))
     def change_status(self, request, queryset):

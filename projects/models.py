@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -53,8 +53,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(Project.late_q(on or today()))
 
     def with_mark(self, on: datetime.date | None = None) -> ProjectQuerySet:
-        """Annotate ``mark`` (a Mark value) and ``is_late`` computed by the database."""
-        return self.annotate(mark=Project.mark_expression(on), is_late=Project.late_expression(on))
+        """Annotate ``current_mark`` (a Mark value) and ``currently_late`` (a bool), computed by the
+        database with the same rules as ``Project.mark()`` and ``Project.is_late()``."""
+        return self.annotate(
+            current_mark=Project.mark_expression(on), currently_late=Project.late_expression(on)
+        )
 
     def rollup(self, on: datetime.date | None = None) -> ImplementationRollup:
         """The implementation rollup of these projects, in one query."""
@@ -221,6 +224,8 @@ class Project(DerivedStrategyMixin):
         Theme, verbose_name=_("thèmes transversaux"), blank=True, related_name="projects"
     )
 
+    strategy_parent_field = "measure"
+
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -316,10 +321,13 @@ class Project(DerivedStrategyMixin):
         return Q(end_date__lt=on) & ~Q(status__in=[Project.Status.DONE, Project.Status.ABANDONED])
 
     @staticmethod
-    def late_expression(on: datetime.date | None = None):
-        from django.db.models import BooleanField, ExpressionWrapper
-
-        return ExpressionWrapper(Q(Project.late_q(on or today())), output_field=BooleanField())
+    def late_expression(on: datetime.date | None = None) -> Case:
+        # A CASE, not the bare condition: without an end date the condition is NULL, not false.
+        return Case(
+            When(Project.late_q(on or today()), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
 
     @staticmethod
     def mark_expression(on: datetime.date | None = None) -> Case:

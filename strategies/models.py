@@ -23,6 +23,18 @@ code_validator = RegexValidator(
 )
 
 
+MOVE_ACROSS_STRATEGIES = _(
+    "Un élément ne peut pas passer dans une autre stratégie : ses codes et ses indicateurs en "
+    "dépendent. Créez-le dans l'autre stratégie."
+)
+
+
+def refuse_strategy_change(instance: models.Model, field: str, before, after) -> None:
+    """Raise when a saved row's strategy would change (``before``/``after`` are strategy ids)."""
+    if instance.pk is not None and before is not None and after is not None and before != after:
+        raise ValidationError({field: MOVE_ACROSS_STRATEGIES})
+
+
 class Territory(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
@@ -167,6 +179,14 @@ class Strategy(models.Model):
         verbose_name_plural = _("stratégies")
         ordering = ("territory__name", "-horizon_year", "title")
         constraints = [
+            models.UniqueConstraint(
+                fields=("territory", "short_name", "horizon_year"),
+                condition=~Q(short_name=""),
+                name="strategy_unique_short_name_per_territory",
+                violation_error_message=_(
+                    "Ce territoire a déjà une stratégie de ce sigle à cet horizon."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(horizon_year__gte=F("start_year")), name="strategy_horizon_after_start"
             ),
@@ -247,6 +267,18 @@ class Axis(models.Model):
     def __str__(self) -> str:
         return _("Axe %(number)s : %(title)s") % {"number": self.number, "title": self.title}
 
+    def save(self, *args, **kwargs) -> None:
+        self.clean_strategy_change()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.clean_strategy_change()
+
+    def clean_strategy_change(self) -> None:
+        if self.pk is not None:
+            before = Axis.objects.filter(pk=self.pk).values_list("strategy_id", flat=True).first()
+            refuse_strategy_change(self, "strategy", before, self.strategy_id)
+
 
 class Domain(models.Model):
     """A domaine d'intervention of an axis."""
@@ -267,6 +299,25 @@ class Domain(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.clean_strategy_change()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.clean_strategy_change()
+
+    def clean_strategy_change(self) -> None:
+        if self.pk is not None and self.axis_id:
+            before = (
+                Domain.objects.filter(pk=self.pk)
+                .values_list("axis__strategy_id", flat=True)
+                .first()
+            )
+            after = (
+                Axis.objects.filter(pk=self.axis_id).values_list("strategy_id", flat=True).first()
+            )
+            refuse_strategy_change(self, "axis", before, after)
 
 
 class Theme(models.Model):
@@ -296,6 +347,9 @@ class DerivedStrategyMixin(models.Model):
     within a strategy. ``save()`` and form validation fill it from the parent; subclasses say how
     with ``derive_strategy_id()``."""
 
+    #: The foreign key that gives the strategy (for error messages).
+    strategy_parent_field = ""
+
     class Meta:
         abstract = True
 
@@ -303,12 +357,19 @@ class DerivedStrategyMixin(models.Model):
         self.sync_strategy()
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        super().clean()
+        refuse_strategy_change(
+            self, self.strategy_parent_field, self.strategy_id, self.derive_strategy_id()
+        )
+
     def derive_strategy_id(self) -> int | None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def sync_strategy(self) -> None:
         derived = self.derive_strategy_id()
         if derived is not None:
+            refuse_strategy_change(self, self.strategy_parent_field, self.strategy_id, derived)
             self.strategy_id = derived
 
     def validate_constraints(self, exclude=None) -> None:
@@ -362,6 +423,8 @@ class Measure(DerivedStrategyMixin):
         Theme, verbose_name=_("thèmes transversaux"), blank=True, related_name="measures"
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    strategy_parent_field = "domain"
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords()

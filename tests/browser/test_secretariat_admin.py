@@ -24,7 +24,7 @@ def log_in(page: Page, base_url: str, username: str = "secretariat") -> None:
 def test_secretariat_finds_the_strategy_and_its_axes(page: Page, live_server, demo):
     log_in(page, live_server.url)
     expect(page.locator("#site-name")).to_contain_text("Cockpit stratégique")
-    page.get_by_role("link", name="Stratégies", exact=True).first.click()
+    page.locator("tr.model-strategy th a").click()
     page.get_by_role("link", name="Stratégie de développement intercommunal").click()
     expect(page.locator("#id_finality")).to_have_value(
         "Faire de la région de Crans-Montana une référence nationale en matière de "
