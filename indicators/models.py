@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
@@ -234,7 +235,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicateur")
         verbose_name_plural = _("indicateurs")
-        ordering = ("strategy", "code")
+        ordering = ("strategy", Length("code"), "code")  # s1, s2 … s10
         constraints = [
             models.UniqueConstraint(
                 fields=("strategy", "code"),

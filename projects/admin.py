@@ -84,7 +84,7 @@ class ProjectInline(admin.TabularInline):
 
     model = Project
     extra = 0
-    fields = ("code", "title", "priority", "lead", "start_date", "end_date", "status", "progress")
+    fields = ("code", "title", "priority", "start_date", "end_date", "status")
     show_change_link = True
 
 
@@ -93,17 +93,18 @@ MeasureAdmin.inlines = (*MeasureAdmin.inlines, ProjectInline)
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
+    # The seed's columns (Projets, Prio, Qui ?, Début, Fin, ok), then status, lateness and measure.
     list_display = (
         "code",
         "title",
-        "measure",
-        "priority",
+        "prio",
         "lead",
         "start_date",
         "end_date",
-        "status",
         "cockpit_mark",
+        "status",
         "late",
+        "measure_code",
     )
     list_display_links = ("code", "title")
     list_filter = (
@@ -134,6 +135,18 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_mark(today())
+
+    @admin.display(description=_("prio"), ordering="priority")
+    def prio(self, project: Project) -> str:
+        return format_html(
+            '<span title="{}">{}</span>', project.get_priority_display(), project.priority
+        )
+
+    @admin.display(description=_("mesure"), ordering="measure__code")
+    def measure_code(self, project: Project) -> str:
+        return format_html(
+            '<span title="{}">{}</span>', project.measure.title, project.measure.code
+        )
 
     @admin.display(description=_("ok"), ordering="current_mark")
     def cockpit_mark(self, project: Project) -> str:

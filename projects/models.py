@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import BooleanField, Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -232,7 +233,8 @@ class Project(DerivedStrategyMixin):
     class Meta:
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
-        ordering = ("strategy", "code")
+        # p1, p2 … p10, as the seed numbers them (shorter codes first, then by code).
+        ordering = ("strategy", Length("code"), "code")
         constraints = [
             models.UniqueConstraint(
                 fields=("strategy", "code"),

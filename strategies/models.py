@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -432,7 +433,14 @@ class Measure(DerivedStrategyMixin):
     class Meta:
         verbose_name = _("mesure")
         verbose_name_plural = _("mesures")
-        ordering = ("strategy", "domain__axis__number", "domain__order", "order", "code")
+        ordering = (
+            "strategy",
+            "domain__axis__number",
+            "domain__order",
+            "order",
+            Length("code"),
+            "code",
+        )
         constraints = [
             models.UniqueConstraint(
                 fields=("strategy", "code"),

@@ -117,7 +117,7 @@ def test_every_change_form_and_history_opens_for_the_secretariat(secretariat_cli
 def test_project_changelist_shows_the_seed_columns_and_marks(secretariat_client):
     response = secretariat_client.get(admin_url(Project, "changelist"))
     html = response.content.decode()
-    for header in ("Code", "Titre", "Mesure", "Priorité", "Qui ?", "Début", "Fin", "Statut", "Ok"):
+    for header in ("Code", "Titre", "Prio", "Qui ?", "Début", "Fin", "Ok", "Statut", "Mesure"):
         assert header.lower() in html.lower()
     for mark in ("mark-ok", "mark-warning", "mark-ko"):
         assert mark in html
@@ -303,3 +303,13 @@ def test_a_viewer_cannot_open_the_admin(client, demo):
     response = client.get(admin_url(Project, "changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_project_changelist_lists_codes_in_the_seed_order(admin_client):
+    strategy = StrategyFactory()
+    measure = MeasureFactory(domain=DomainFactory(axis=AxisFactory(strategy=strategy)))
+    for code in ("p10", "p2", "p1", "p11"):
+        ProjectFactory(measure=measure, code=code)
+    response = admin_client.get(admin_url(Project, "changelist"))
+    codes = [project.code for project in response.context["cl"].result_list]
+    assert codes == ["p1", "p2", "p10", "p11"]
