@@ -1,9 +1,27 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from cockpit import views
+
+cockpit_patterns = [
+    path("", views.home, name="home"),
+    path("strategies/<int:pk>/", views.strategy_cockpit, name="strategy"),
+    path("strategies/<int:pk>/axes/<int:axis_pk>/", views.axis_detail, name="axis"),
+    path("strategies/<int:pk>/mesures/<int:measure_pk>/", views.measure_detail, name="measure"),
+    path("strategies/<int:pk>/projets/<int:project_pk>/", views.project_detail, name="project"),
+    path(
+        "strategies/<int:pk>/indicateurs/<int:indicator_pk>/",
+        views.indicator_detail,
+        name="indicator",
+    ),
+    path("strategies/<int:pk>/calendrier/", views.timeline, name="timeline"),
+    path("strategies/<int:pk>/modele-efficacite/", views.effectiveness_model, name="effectiveness"),
+    path("strategies/<int:pk>/communes/", views.communes_matrix, name="communes"),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The commission's cockpit pages arrive with their issue; until then the home is the admin.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("comptes/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include((cockpit_patterns, "cockpit"))),
 ]

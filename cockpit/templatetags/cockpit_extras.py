@@ -1,0 +1,130 @@
+"""Formatting shared by every cockpit page: status marks (never colour alone), numbers, bars."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Evaluation, Status, format_number, format_percent
+from projects.models import Mark, Project
+
+register = template.Library()
+
+#: What each project mark says, in words, beside its symbol and colour.
+MARK_WORDS = {
+    Mark.OK: _("dans les temps"),
+    Mark.WARNING: _("attention"),
+    Mark.LATE: _("en retard"),
+    Mark.ABANDONED: _("abandonné"),
+}
+
+#: What each indicator status says, in words, beside its symbol and colour.
+STATUS_WORDS = {
+    Status.ACHIEVED: _("atteint"),
+    Status.ON_TRACK: _("en bonne voie"),
+    Status.WARNING: _("attention"),
+    Status.OFF_TRACK: _("hors trajectoire"),
+    Status.NO_DATA: _("sans donnée"),
+}
+
+
+def project_mark_value(project: Project) -> Mark:
+    """The annotated mark (``with_mark``) when present, else computed for today."""
+    value = getattr(project, "current_mark", None)
+    return Mark(value) if value else project.mark()
+
+
+@register.simple_tag
+def project_mark(project: Project, short: bool = False) -> str:
+    """✓ / ! / ✗ with a word: "réalisé" for a done project, "bloqué" for a blocked one."""
+    mark = project_mark_value(project)
+    if project.status == Project.Status.DONE:
+        word = Project.Status.DONE.label
+    elif project.status == Project.Status.BLOCKED:
+        word = Project.Status.BLOCKED.label
+    else:
+        word = MARK_WORDS[mark]
+    if short:
+        return format_html(
+            '<span class="mark mark-{}" title="{}">{}'
+            '<span class="visually-hidden"> {}</span></span>',
+            mark.value,
+            word,
+            mark.symbol,
+            word,
+        )
+    return format_html('<span class="mark mark-{}">{} {}</span>', mark.value, mark.symbol, word)
+
+
+@register.simple_tag
+def mark_badge(mark: str, count: int | None = None) -> str:
+    """A project mark with a count, for rollups: "✓ 12 dans les temps"."""
+    mark = Mark(mark)
+    return format_html(
+        '<span class="mark mark-{}">{} {} {}</span>',
+        mark.value,
+        mark.symbol,
+        count if count is not None else "",
+        MARK_WORDS[mark],
+    )
+
+
+@register.simple_tag
+def status_badge(status: str | Status, count: int | None = None, title: str = "") -> str:
+    """An indicator status with its symbol and word, and the explanation as a tooltip."""
+    status = Status(status)
+    if count is not None:
+        return format_html(
+            '<span class="mark status-{}">{} {} {}</span>',
+            status.value,
+            status.symbol,
+            count,
+            STATUS_WORDS[status],
+        )
+    return format_html(
+        '<span class="mark status-{}" title="{}">{} {}</span>',
+        status.value,
+        title,
+        status.symbol,
+        STATUS_WORDS[status],
+    )
+
+
+@register.simple_tag
+def evaluation_badge(evaluation: Evaluation) -> str:
+    return status_badge(evaluation.status, title=evaluation.explanation)
+
+
+@register.filter
+def num(value) -> str:
+    """A decimal in the active locale without padding zeros ("?" when unknown)."""
+    if value is None or value == "":
+        return "?"
+    return format_number(Decimal(value))
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage in the active locale ("70 %"), "–" when unknown."""
+    if value is None:
+        return "–"
+    return format_percent(Decimal(value))
+
+
+@register.filter
+def bar_width(value) -> str:
+    """The width of an attainment bar, 0–100, as a CSS-safe number."""
+    if value is None:
+        return "0"
+    return str(max(0, min(100, int(Decimal(value)))))
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in CHF, without decimals."""
+    if value is None:
+        return "–"
+    return format_html("{}&nbsp;CHF", format_number(Decimal(value).quantize(Decimal(1))))
