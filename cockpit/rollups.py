@@ -50,18 +50,24 @@ def axis_rollups(strategy: Strategy, on: datetime.date | None = None) -> dict[in
     }
 
 
-def measure_rollups(strategy: Strategy, on: datetime.date | None = None) -> dict[int, Rollup]:
-    """Rollup per measure id (every measure of the strategy, empty ones included)."""
-    projects = Project.objects.for_strategy(strategy).rollup_by("measure", on)
-    indicators = (
-        Indicator.objects.for_strategy(strategy)
-        .filter(level=Indicator.Level.OPERATIONAL)
-        .rollup_by("measure_id", on)
-    )
+def measure_rollups(
+    strategy: Strategy, on: datetime.date | None = None, measures: list[int] | None = None
+) -> dict[int, Rollup]:
+    """Rollup per measure id (every measure of the strategy, or of ``measures``, empty ones
+    included)."""
+    projects = Project.objects.for_strategy(strategy)
+    indicators = Indicator.objects.for_strategy(strategy).filter(level=Indicator.Level.OPERATIONAL)
+    measure_ids = strategy.measures.values_list("pk", flat=True)
+    if measures is not None:
+        projects = projects.filter(measure__in=measures)
+        indicators = indicators.filter(measure__in=measures)
+        measure_ids = measure_ids.filter(pk__in=measures)
+    projects = projects.rollup_by("measure", on)
+    indicators = indicators.rollup_by("measure_id", on)
     return {
         measure_id: Rollup(
             projects.get(measure_id, ImplementationRollup()),
             indicators.get(measure_id, EffectRollup.of([])),
         )
-        for measure_id in strategy.measures.values_list("pk", flat=True)
+        for measure_id in measure_ids
     }

@@ -1,24 +1,130 @@
-"""Home, strategy cockpit, axis and measure pages."""
+"""Home, strategy cockpit (with its filters and htmx fragment), axis and measure pages."""
+
+from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from cockpit.access import get_in_strategy, get_strategy_for_user
+from cockpit.forms import CockpitFilterForm
+from cockpit.rollups import Rollup, measure_rollups
+from cockpit.steering import build_axes, steering_projects
+from indicators.models import EffectRollup, Indicator
+from projects.models import ImplementationRollup, Project
+from strategies.models import Axis, Measure, Strategy
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """The strategies the user may see, each with a one-line summary (fixed number of queries)."""
+    strategies = list(Strategy.objects.for_user(request.user))
+    today = timezone.localdate()
+    projects = Project.objects.filter(strategy__in=strategies).rollup_by("strategy", today)
+    indicators = Indicator.objects.filter(
+        strategy__in=strategies, level=Indicator.Level.STRATEGIC
+    ).rollup_by("strategy_id", today)
+    cards = [
+        (
+            strategy,
+            Rollup(
+                projects.get(strategy.pk, ImplementationRollup()),
+                indicators.get(strategy.pk, EffectRollup.of([])),
+            ),
+        )
+        for strategy in strategies
+    ]
+    return render(request, "cockpit/home.html", {"cards": cards, "today": today})
 
 
 @login_required
+@require_GET
+@vary_on_headers("HX-Request")
 def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """The cockpit: header, then per axis its two rollups and its steering table; filtered by a
+    GET form. An htmx request gets the axes fragment only."""
+    strategy = get_strategy_for_user(request, pk)
+    today = timezone.localdate()
+    form = CockpitFilterForm(strategy, request.GET or None)
+    filtering = bool(form.filters)
+    projects = form.projects(steering_projects(strategy, today))
+    axis_filter = form.filters.get("axis")
+    axes = build_axes(
+        strategy,
+        measures=form.measures(),
+        projects=projects,
+        indicators=form.indicators(Indicator.objects.for_strategy(strategy)),
+        show_empty_measures=not form.filters_projects,
+        axes=strategy.axes.filter(pk=axis_filter.pk) if axis_filter else None,
+        on=today,
+    )
+    if filtering:
+        axes = [block for block in axes if block.measures or block.indicators]
+    context = {
+        "strategy": strategy,
+        "communes": strategy.territory.communes.all(),
+        "form": form,
+        "axes": axes,
+        "filtering": filtering,
+        "shown_projects": sum(len(block.projects) for block in axes),
+        "today": today,
+    }
+    template = "cockpit/strategy.html#axes" if request.htmx else "cockpit/strategy.html"
+    return render(request, template, context)
 
 
 @login_required
+@require_GET
 def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
-    raise NotImplementedError
+    strategy = get_strategy_for_user(request, pk)
+    axis = get_in_strategy(Axis.objects.all(), strategy, axis_pk)
+    today = timezone.localdate()
+    (block,) = build_axes(
+        strategy,
+        measures=Measure.objects.for_strategy(strategy).filter(domain__axis=axis),
+        projects=steering_projects(strategy, today).filter(measure__domain__axis=axis),
+        indicators=Indicator.objects.for_strategy(strategy).filter(axis=axis),
+        axes=Axis.objects.filter(pk=axis.pk),
+        on=today,
+    )
+    return render(
+        request,
+        "cockpit/axis.html",
+        {
+            "strategy": strategy,
+            "axis": axis,
+            "axis_block": block,
+            "domains": axis.domains.all(),
+            "today": today,
+        },
+    )
 
 
 @login_required
+@require_GET
 def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    raise NotImplementedError
+    strategy = get_strategy_for_user(request, pk)
+    measure = get_in_strategy(
+        Measure.objects.select_related("domain__axis").prefetch_related("themes"),
+        strategy,
+        measure_pk,
+    )
+    today = timezone.localdate()
+    indicators = Indicator.objects.for_strategy(strategy).filter(measure=measure).evaluated(today)
+    return render(
+        request,
+        "cockpit/measure.html",
+        {
+            "strategy": strategy,
+            "measure": measure,
+            "axis": measure.domain.axis,
+            "rollup": measure_rollups(strategy, today, measures=[measure.pk])[measure.pk],
+            "indicators": indicators,
+            "projects": steering_projects(strategy, today).filter(measure=measure),
+            "today": today,
+        },
+    )

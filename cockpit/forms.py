@@ -1,0 +1,134 @@
+"""The cockpit's filters: a GET form, so that a filtered view has a URL to share and reload."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from projects.models import Project
+from strategies.models import Axis, Commune, Domain, Measure, Strategy, Theme
+
+#: The filters that select projects (the others select the structure: axis, domain, theme).
+PROJECT_FILTERS = ("commune", "status", "priority", "lead", "late")
+
+
+class CockpitFilterForm(forms.Form):
+    axis = forms.ModelChoiceField(
+        label=_("Axe"), queryset=Axis.objects.none(), required=False, empty_label=_("Tous")
+    )
+    domain = forms.ModelChoiceField(
+        label=_("Domaine"), queryset=Domain.objects.none(), required=False, empty_label=_("Tous")
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Thème"), queryset=Theme.objects.none(), required=False, empty_label=_("Tous")
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=Commune.objects.none(), required=False, empty_label=_("Toutes")
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"), choices=[("", _("Tous")), *Project.Status.choices], required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"),
+        choices=[("", _("Toutes")), *Project.Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    lead = forms.ChoiceField(label=_("Qui ?"), choices=(), required=False)
+    late = forms.BooleanField(label=_("En retard seulement"), required=False)
+    q = forms.CharField(
+        label=_("Recherche"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("code, titre…")}),
+    )
+
+    def __init__(self, strategy: Strategy, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        self.fields["axis"].queryset = Axis.objects.filter(strategy=strategy)
+        self.fields["domain"].queryset = Domain.objects.filter(axis__strategy=strategy).order_by(
+            "axis__number", "order", "title"
+        )
+        self.fields["theme"].queryset = Theme.objects.filter(strategy=strategy)
+        self.fields["commune"].queryset = Commune.objects.filter(territory=strategy.territory_id)
+        leads = (
+            Project.objects.for_strategy(strategy)
+            .exclude(lead="")
+            .order_by("lead")
+            .values_list("lead", flat=True)
+            .distinct()
+        )
+        self.fields["lead"].choices = [("", _("Tous")), *((lead, lead) for lead in leads)]
+
+    @property
+    def filters(self) -> dict:
+        """The valid, non-empty filters (an invalid form filters nothing)."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in ("", None, False)
+        }
+
+    @property
+    def filters_projects(self) -> bool:
+        return any(name in self.filters for name in (*PROJECT_FILTERS, "q"))
+
+    def measures(self) -> QuerySet[Measure]:
+        measures = Measure.objects.for_strategy(self.strategy)
+        filters = self.filters
+        if "axis" in filters:
+            measures = measures.filter(domain__axis=filters["axis"])
+        if "domain" in filters:
+            measures = measures.filter(domain=filters["domain"])
+        if "theme" in filters:
+            measures = measures.filter(
+                Q(themes=filters["theme"]) | Q(projects__themes=filters["theme"])
+            ).distinct()
+        return measures
+
+    def projects(self, projects: QuerySet[Project]) -> QuerySet[Project]:
+        filters = self.filters
+        if "axis" in filters:
+            projects = projects.filter(measure__domain__axis=filters["axis"])
+        if "domain" in filters:
+            projects = projects.filter(measure__domain=filters["domain"])
+        if "theme" in filters:
+            projects = projects.filter(
+                Q(themes=filters["theme"]) | Q(measure__themes=filters["theme"])
+            )
+        if "commune" in filters:
+            projects = projects.filter(communes=filters["commune"])
+        if "status" in filters:
+            projects = projects.filter(status=filters["status"])
+        if "priority" in filters:
+            projects = projects.filter(priority=filters["priority"])
+        if "lead" in filters:
+            projects = projects.filter(lead=filters["lead"])
+        if "late" in filters:
+            projects = projects.filter(currently_late=True)
+        if "q" in filters:
+            text = filters["q"]
+            projects = projects.filter(
+                Q(code__iexact=text)
+                | Q(title__icontains=text)
+                | Q(lead__icontains=text)
+                | Q(measure__code__iexact=text)
+                | Q(measure__title__icontains=text)
+            )
+        return projects.distinct() if {"theme", "commune"} & filters.keys() else projects
+
+    def indicators(self, indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+        filters = self.filters
+        if "axis" in filters:
+            indicators = indicators.filter(axis=filters["axis"])
+        if "q" in filters:
+            indicators = indicators.filter(
+                Q(code__iexact=filters["q"]) | Q(name__icontains=filters["q"])
+            )
+        return indicators
