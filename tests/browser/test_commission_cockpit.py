@@ -65,3 +65,21 @@ def test_member_switches_to_english(page: Page, live_server, demo):
     expect(page.locator("table.steering").first).to_contain_text("achieved")
     page.locator("form.language button[value=fr]").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def test_keyboard_reaches_the_content_first_and_print_hides_the_controls(
+    page: Page, live_server, demo
+):
+    log_in_as_commission(page, live_server.url)
+    page.goto(f"{live_server.url}/strategies/{demo.pk}/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+
+    page.emulate_media(media="print")
+    expect(page.locator("form.filters")).to_be_hidden()
+    expect(page.locator(".strategy-nav")).to_be_hidden()
+    expect(page.locator("table.steering").first).to_be_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF")
