@@ -1,14 +1,168 @@
-"""Project and indicator pages."""
+"""Project and indicator pages, and the journal of a project's changes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
+from simple_history.models import HistoricalChanges
+
+from cockpit.access import get_in_strategy, get_strategy_for_user
+from cockpit.templatetags.cockpit_extras import STATUS_WORDS
+from indicators.charts import trend_chart
+from indicators.models import Indicator, format_number
+from projects.models import Project
+
+#: A long text (description, status comment) is cut to this many characters in the journal.
+JOURNAL_TEXT_CHARS = 120
+#: Who made a change recorded without a user (a command, a migration, the demo loader).
+SYSTEM = gettext_lazy("système")
+EMPTY = "–"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str | Promise  # the field's verbose name: "statut"
+    old: str  # "en cours"
+    new: str  # "bloqué"
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    kind: str  # "created", "changed" or "deleted"
+    date: datetime.datetime
+    user: str | Promise
+    reason: str
+    changes: tuple[FieldChange, ...] = ()
+
+
+def build_journal(records: Sequence[HistoricalChanges]) -> list[JournalEntry]:
+    """The journal of one object from its historical rows (in any order), newest first.
+
+    Each change is diffed against the row before it, in memory: the rows need their
+    ``history_user`` (and foreign keys, to name them) loaded with ``select_related``, and no
+    query is made here, whatever the number of rows.
+    """
+    ordered = sorted(records, key=lambda record: (record.history_date, record.history_id))
+    entries = []
+    previous = None
+    for record in ordered:
+        kind = {"+": "created", "-": "deleted"}.get(record.history_type, "changed")
+        changes: tuple[FieldChange, ...] = ()
+        if kind == "changed" and previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=True)
+            # In the order of the model's fields (the historical model puts foreign keys last).
+            positions = {
+                field.name: index for index, field in enumerate(record.instance_type._meta.fields)
+            }
+            changes = tuple(
+                FieldChange(
+                    label=field.verbose_name,
+                    old=display_value(field, change.old),
+                    new=display_value(field, change.new),
+                )
+                for change in sorted(delta.changes, key=lambda c: positions.get(c.field, 0))
+                for field in [record._meta.get_field(change.field)]
+            )
+        user = record.history_user
+        entries.append(
+            JournalEntry(
+                kind=kind,
+                date=record.history_date,
+                user=(user.get_full_name() or user.get_username()) if user else SYSTEM,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def display_value(field: models.Field, value) -> str:
+    """A field's value as the cockpit writes it: choice labels, dd.mm.yyyy, local numbers."""
+    if value is None or value == "":
+        return EMPTY
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("oui") if value else gettext("non")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal | int):
+        return format_number(value)
+    return Truncator(str(value)).chars(JOURNAL_TEXT_CHARS)
 
 
 @login_required
 def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
-    raise NotImplementedError
+    strategy = get_strategy_for_user(request, pk)
+    on = timezone.localdate()
+    project = get_in_strategy(
+        Project.objects.with_mark(on)
+        .select_related("measure__domain__axis")
+        .prefetch_related("communes", "themes", "fundings"),
+        strategy,
+        project_pk,
+    )
+    fundings = list(project.fundings.all())
+    records = project.history.select_related("history_user", "measure").order_by(
+        "history_date", "history_id"
+    )
+    spent_percent = None
+    if project.budget_planned and project.budget_spent is not None:
+        spent_percent = Decimal(100) * project.budget_spent / project.budget_planned
+    context = {
+        "strategy": strategy,
+        "project": project,
+        "measure": project.measure,
+        "axis": project.measure.domain.axis,
+        "fundings": fundings,
+        "funding_total": sum((funding.amount for funding in fundings), Decimal(0)),
+        "funding_secured": sum(
+            (funding.amount for funding in fundings if funding.secured), Decimal(0)
+        ),
+        "spent_percent": spent_percent,
+        "journal": build_journal(list(records)),
+    }
+    return render(request, "cockpit/project_detail.html", context)
 
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
-    raise NotImplementedError
+    strategy = get_strategy_for_user(request, pk)
+    on = timezone.localdate()
+    indicator = get_in_strategy(
+        Indicator.objects.select_related(
+            "strategy", "axis", "measure__domain__axis"
+        ).with_latest_value(on),
+        strategy,
+        indicator_pk,
+    )
+    values = list(indicator.values.order_by("-date", "-pk"))
+    evaluation = indicator.evaluate(on)
+    context = {
+        "strategy": strategy,
+        "indicator": indicator,
+        "axis": indicator.display_axis,
+        "measure": indicator.measure,
+        "evaluation": evaluation,
+        "status_word": STATUS_WORDS[evaluation.status],
+        "values": values,
+        "chart": trend_chart(indicator, values, on),
+        "on": on,
+    }
+    return render(request, "cockpit/indicator_detail.html", context)

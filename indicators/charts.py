@@ -1,0 +1,358 @@
+"""The trend chart of an indicator, as geometry: ``trend_chart()`` turns an indicator and its values
+into pixel coordinates, and ``templates/cockpit/includes/indicator_chart.svg`` only draws them.
+
+Pure and typed: no request, no template, no query (the indicator's strategy must be loaded, for
+the default trajectory dates), so the geometry is unit-tested on its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+
+from indicators.models import Indicator, IndicatorValue, format_number
+
+#: Room around the plot for the axis labels (pixels of the viewBox).
+MARGIN_LEFT = 72
+MARGIN_RIGHT = 24
+MARGIN_TOP = 34
+MARGIN_BOTTOM = 30
+#: Share of the value span added above and below everything shown.
+Y_PADDING = 0.08
+#: At most this many year labels on the time axis.
+MAX_X_TICKS = 10
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """A measured value: its marker, and the words of its tooltip."""
+
+    x: float
+    y: float
+    date: datetime.date
+    value: Decimal
+    value_label: str  # "1 400 m³/an"
+    label: str  # "1 400 m³/an au 31.12.2023"
+
+
+@dataclass(frozen=True)
+class Segment:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str = ""
+    #: ``text-anchor`` of the label, so that a label near an edge stays inside the chart.
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Band:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float  # x for the time axis, y for the value axis
+    label: str
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    key: str  # values, baseline, target, range, trajectory, today (a CSS class suffix)
+    label: str | Promise
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    left: float
+    top: float
+    right: float
+    bottom: float
+    x_start: datetime.date
+    x_end: datetime.date
+    y_min: float
+    y_max: float
+    points: tuple[ChartPoint, ...]
+    baseline: Segment | None
+    target: Segment | None
+    target_marker: Marker | None
+    band: Band | None
+    trajectory: Segment | None
+    today: Segment
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    legend: tuple[LegendItem, ...]
+    unit: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.points
+
+    @property
+    def polyline(self) -> str:
+        """The ``points`` attribute of the values' polyline: "x,y x,y …", oldest first."""
+        return " ".join(f"{point.x},{point.y}" for point in self.points)
+
+    @property
+    def latest(self) -> ChartPoint | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def latest_anchor(self) -> str:
+        latest = self.latest
+        return "end" if latest and latest.x > self.right - 80 else "start"
+
+    @property
+    def plot_width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def plot_height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def middle_x(self) -> float:
+        return round((self.left + self.right) / 2, 1)
+
+    @property
+    def middle_y(self) -> float:
+        return round((self.top + self.bottom) / 2, 1)
+
+
+def trend_chart(
+    indicator: Indicator,
+    values: Iterable[IndicatorValue],
+    on: datetime.date,
+    width: int = 720,
+    height: int = 280,
+) -> Chart:
+    """The chart of ``indicator``'s ``values`` (any order) as seen on ``on`` (the "today" line)."""
+    values = sorted(values, key=lambda row: (row.date, row.pk or 0))
+    unit = indicator.unit
+    is_range = indicator.direction == Indicator.Direction.RANGE
+    start, end = indicator.trajectory_start(), indicator.trajectory_end()
+    baseline = indicator.baseline_value
+    target = None if is_range else indicator.target_value
+
+    # The expected trajectory: from (start, baseline) to (end, target); an unknown baseline counts
+    # as 0 for an indicator to increase, and leaves no trajectory for one to decrease.
+    trajectory_from: Decimal | None = None
+    if target is not None:
+        if baseline is not None:
+            trajectory_from = baseline
+        elif indicator.direction == Indicator.Direction.INCREASE:
+            trajectory_from = Decimal(0)
+
+    x_start = min([start, *(row.date for row in values[:1])])
+    x_end = max([end, on, *(row.date for row in values[-1:])])
+    if x_end <= x_start:
+        x_end = x_start + datetime.timedelta(days=1)
+
+    shown = [row.value for row in values]
+    shown += [number for number in (baseline, target, trajectory_from) if number is not None]
+    if is_range:
+        shown += [
+            number for number in (indicator.range_min, indicator.range_max) if number is not None
+        ]
+    y_min, y_max = _padded(shown)
+
+    left, top = float(MARGIN_LEFT), float(MARGIN_TOP)
+    right, bottom = float(width - MARGIN_RIGHT), float(height - MARGIN_BOTTOM)
+    total_days = (x_end - x_start).days
+
+    def x_of(day: datetime.date) -> float:
+        return round(left + (day - x_start).days / total_days * (right - left), 1)
+
+    def y_of(number: Decimal | float) -> float:
+        share = (float(number) - y_min) / (y_max - y_min)
+        return round(bottom - share * (bottom - top), 1)
+
+    def with_unit(number: Decimal) -> str:
+        return f"{format_number(number)} {unit}".strip()
+
+    def anchor_at(x: float) -> str:
+        if x > right - 80:
+            return "end"
+        return "start" if x < left + 80 else "middle"
+
+    points = tuple(
+        ChartPoint(
+            x=x_of(row.date),
+            y=y_of(row.value),
+            date=row.date,
+            value=row.value,
+            value_label=with_unit(row.value),
+            label=gettext("%(value)s au %(date)s")
+            % {"value": with_unit(row.value), "date": _short(row.date)},
+        )
+        for row in values
+    )
+    legend = [LegendItem("values", gettext_lazy("valeurs mesurées"))] if points else []
+
+    baseline_line = None
+    if baseline is not None:
+        baseline_line = Segment(
+            left,
+            y_of(baseline),
+            right,
+            y_of(baseline),
+            label=gettext("départ : %(value)s") % {"value": with_unit(baseline)},
+        )
+        legend.append(LegendItem("baseline", gettext_lazy("état de départ")))
+
+    band = None
+    if is_range and indicator.range_min is not None and indicator.range_max is not None:
+        band_top, band_bottom = y_of(indicator.range_max), y_of(indicator.range_min)
+        band = Band(
+            x=left,
+            y=band_top,
+            width=round(right - left, 1),
+            height=round(max(band_bottom - band_top, 1.0), 1),
+            label=gettext("fourchette visée : %(low)s–%(high)s")
+            % {"low": format_number(indicator.range_min), "high": with_unit(indicator.range_max)},
+        )
+        legend.append(LegendItem("range", gettext_lazy("fourchette visée")))
+
+    target_line = target_marker = None
+    if target is not None:
+        target_label = gettext("cible : %(value)s au %(date)s") % {
+            "value": with_unit(target),
+            "date": _short(end),
+        }
+        target_line = Segment(
+            left, y_of(target), right, y_of(target), label=target_label, anchor="end"
+        )
+        target_marker = Marker(x_of(end), y_of(target), target_label)
+        legend.append(LegendItem("target", gettext_lazy("état visé")))
+
+    trajectory = None
+    if trajectory_from is not None and target is not None:
+        trajectory = Segment(
+            x_of(start),
+            y_of(trajectory_from),
+            x_of(end),
+            y_of(target),
+            label=gettext("trajectoire attendue"),
+        )
+        legend.append(LegendItem("trajectory", gettext_lazy("trajectoire attendue")))
+
+    today_x = x_of(on)
+    today = Segment(today_x, top, today_x, bottom, label=_short(on), anchor=anchor_at(today_x))
+    legend.append(LegendItem("today", gettext_lazy("aujourd'hui")))
+
+    return Chart(
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+        right=right,
+        bottom=bottom,
+        x_start=x_start,
+        x_end=x_end,
+        y_min=y_min,
+        y_max=y_max,
+        points=points,
+        baseline=baseline_line,
+        target=target_line,
+        target_marker=target_marker,
+        band=band,
+        trajectory=trajectory,
+        today=today,
+        x_ticks=tuple(Tick(x_of(day), label) for day, label in _time_ticks(x_start, x_end)),
+        y_ticks=tuple(
+            Tick(y_of(number), format_number(number)) for number in nice_ticks(y_min, y_max)
+        ),
+        legend=tuple(legend),
+        unit=unit,
+    )
+
+
+def _short(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _padded(numbers: list[Decimal]) -> tuple[float, float]:
+    """The value range of everything shown, with 8 % of its span added on each side."""
+    if not numbers:
+        return 0.0, 1.0
+    low, high = float(min(numbers)), float(max(numbers))
+    span = high - low
+    # Equal values: 10 % of the value itself (1 around zero), so that the line sits mid-height.
+    pad = (abs(high) * 0.1 or 1.0) if span == 0 else span * Y_PADDING
+    return low - pad, high + pad
+
+
+def nice_ticks(low: float, high: float) -> list[Decimal]:
+    """4 to 6 round values between ``low`` and ``high``: steps of 1, 2 or 5 × 10ⁿ when one of
+    them gives 4 to 6 ticks, else 1.5, 2.5, 3, 4, 6 or 8 × 10ⁿ (one of them always does)."""
+    span = high - low
+    if span <= 0:
+        return [Decimal(repr(low))]
+    low_d, high_d = Decimal(repr(low)), Decimal(repr(high))
+    exponent = math.floor(math.log10(span / 5))
+    best: tuple[tuple, list[Decimal]] | None = None
+    for power in (exponent - 1, exponent, exponent + 1):
+        for mantissa in ("1", "1.5", "2", "2.5", "3", "4", "5", "6", "8"):
+            step = Decimal(mantissa).scaleb(power)
+            first = math.ceil(low_d / step)
+            last = math.floor(high_d / step)
+            count = last - first + 1
+            # Prefer 4–6 ticks, then the roundest step, then the count closest to 5.
+            score = (not 4 <= count <= 6, mantissa not in ("1", "2", "5"), abs(count - 5))
+            if best is None or score < best[0]:
+                ticks = [_clean(step * index) for index in range(first, last + 1)]
+                best = (score, ticks)
+    return best[1] if best else []
+
+
+def _clean(number: Decimal) -> Decimal:
+    """0E+1 → 0, 2.50 → 2.5, 1E+4 stays a plain 10000 once formatted."""
+    return Decimal(0) if number == 0 else number.normalize()
+
+
+def _time_ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+    """1 January of each year between ``start`` and ``end`` (thinned to at most 10 labels); the
+    first of some months instead when the chart spans less than two year starts."""
+    years = [
+        datetime.date(year, 1, 1)
+        for year in range(start.year, end.year + 1)
+        if start <= datetime.date(year, 1, 1) <= end
+    ]
+    if len(years) >= 2:
+        step = math.ceil(len(years) / MAX_X_TICKS)
+        return [(day, str(day.year)) for day in years[::step]]
+    months = []
+    year, month = start.year, start.month
+    while True:
+        day = datetime.date(year, month, 1)
+        if day > end:
+            break
+        if day >= start:
+            months.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for step in (1, 2, 3, 6, 12):
+        chosen = [day for day in months if (day.month - 1) % step == 0]
+        if len(chosen) <= 8:
+            return [(day, date_format(day, "m.Y")) for day in chosen]
+    return []  # pragma: no cover - twelve-month steps always give two labels at most here
