@@ -349,3 +349,27 @@ def test_page_queries_do_not_grow_with_projects(client, member, page):
         response = client.get(url_for(large), headers=headers)
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/comptes/password_reset/", "Mot de passe oublié"),
+        ("/comptes/password_change/", "Changer de mot de passe"),
+    ],
+)
+def test_password_pages_are_in_the_app_look(member_client, url, heading):
+    html = member_client.get(url).content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert f"<title>{heading} · Cockpit stratégique</title>" in html
+    assert 'class="site-header"' in html
+
+
+def test_password_reset_sends_a_mail_and_says_so(client, demo, mailoutbox):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(username="commission").update(email="membre@example.org")
+    response = client.post("/comptes/password_reset/", {"email": "membre@example.org"}, follow=True)
+    assert "Message envoyé" in response.content.decode()
+    assert len(mailoutbox) == 1
+    assert "/comptes/reset/" in mailoutbox[0].body
