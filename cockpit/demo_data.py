@@ -1141,10 +1141,114 @@ def indicators(today: datetime.date) -> tuple[IndicatorSpec, ...]:
     )
 
 
+@dataclass(frozen=True)
+class DecisionSpec:
+    text: str
+    owner: str
+    due_date: datetime.date | None
+    status: str = "open"
+    closed_on: datetime.date | None = None
+    project: str = ""  # a project code
+    measure: str = ""  # a measure code
+    axis: int | None = None  # an axis number
+
+
+@dataclass(frozen=True)
+class WorkshopSpec:
+    number: int
+    title: str
+    date: datetime.date
+    place: str
+    agenda: tuple[str, ...]
+    participants: tuple[str, ...] = ()
+    excused: tuple[str, ...] = ()
+    minutes: str = ""
+    decisions: tuple[DecisionSpec, ...] = ()
+
+
+def workshops(today: datetime.date) -> tuple[WorkshopSpec, ...]:
+    """The workshop of the seed (atelier 3, its agenda, who came and who was excused), held 60
+    days before ``today``, and the next one in 20 days. Of atelier 3's decisions one is done, one
+    abandoned, one open and overdue (p3) and one open and due soon."""
+    held = today - datetime.timedelta(days=60)
+    return (
+        WorkshopSpec(
+            number=3,
+            title="Vision, objectifs, réalisations (partenaires)",
+            date=held,
+            place="Crans-Montana",
+            agenda=(
+                "PV de l'atelier 2 à Martelles",
+                "Système d'objectifs",
+                "Propositions de réalisations de rayonnement intercommunal 2028 "
+                "(travail en groupes)",
+                "Suite des opérations",
+                "Divers",
+                "Moment convivial",
+            ),
+            participants=(
+                "Joseph Bonvin",
+                "Prof. Antoine Bailly (nouveau membre de la commission)",
+                "François Parvex, SEREC Sàrl",
+            ),
+            excused=("Dr. Serge Imboden, HES-SO Sierre", "Dr. Vincent Grèzes, HES-SO Sierre"),
+            minutes=(
+                "Le PV de l'atelier 2 est accepté sans modification.\n"
+                "Le système d'objectifs est présenté puis discuté en plénum ; les amendements "
+                "proposés seront intégrés par le mandataire.\n"
+                "Les groupes proposent des réalisations de rayonnement intercommunal 2028, "
+                "reprises dans le modèle d'efficacité."
+            ),
+            decisions=(
+                DecisionSpec(
+                    "Intégrer au système d'objectifs les amendements discutés en plénum.",
+                    "SEREC Sàrl",
+                    held + datetime.timedelta(days=30),
+                    status="done",
+                    closed_on=held + datetime.timedelta(days=25),
+                ),
+                DecisionSpec(
+                    "Chiffrer une variante réduite du projet Aqualoisirs.",
+                    "Commune de Crans-Montana",
+                    today - datetime.timedelta(days=10),
+                    project="p3",
+                ),
+                DecisionSpec(
+                    "Préciser l'objectif opérationnel de la mesure m1 avec les transports publics.",
+                    "Commission économie et tourisme",
+                    today + datetime.timedelta(days=15),
+                    measure="m1",
+                ),
+                DecisionSpec(
+                    "Étudier un second centre de congrès.",
+                    "Commission économie et tourisme",
+                    None,
+                    status="abandoned",
+                    closed_on=held + datetime.timedelta(days=40),
+                    axis=3,
+                ),
+            ),
+        ),
+        WorkshopSpec(
+            number=4,
+            title="Plan d'actions et suivi (partenaires)",
+            date=today + datetime.timedelta(days=20),
+            place="Lens",
+            agenda=(
+                "PV de l'atelier 3",
+                "Suivi des décisions",
+                "Cockpit : projets et indicateurs depuis l'atelier 3",
+                "Plan d'actions 2028",
+                "Divers",
+            ),
+        ),
+    )
+
+
 #: The group of the secretariat: every permission on the models of these apps (view only on their
 #: history).
 SECRETARIAT_GROUP = "Secrétariat"
-EDITABLE_APPS = ("strategies", "projects", "indicators")
+EDITABLE_APPS = ("strategies", "projects", "indicators", "cockpit")
 DEFAULT_PASSWORD = "demo"
 
 

@@ -6,6 +6,7 @@ from cockpit import views
 cockpit_patterns = [
     path("", views.home, name="home"),
     path("strategies/<int:pk>/", views.strategy_cockpit, name="strategy"),
+    path("strategies/<int:pk>/export.xlsx", views.strategy_pack, name="pack"),
     path("strategies/<int:pk>/axes/<int:axis_pk>/", views.axis_detail, name="axis"),
     path("strategies/<int:pk>/mesures/<int:measure_pk>/", views.measure_detail, name="measure"),
     path("strategies/<int:pk>/projets/<int:project_pk>/", views.project_detail, name="project"),
@@ -17,6 +18,17 @@ cockpit_patterns = [
     path("strategies/<int:pk>/calendrier/", views.timeline, name="timeline"),
     path("strategies/<int:pk>/modele-efficacite/", views.effectiveness_model, name="effectiveness"),
     path("strategies/<int:pk>/communes/", views.communes_matrix, name="communes"),
+    path("strategies/<int:pk>/ateliers/", views.workshops, name="workshops"),
+    path(
+        "strategies/<int:pk>/ateliers/<int:workshop_pk>/",
+        views.workshop_detail,
+        name="workshop",
+    ),
+    path(
+        "strategies/<int:pk>/ateliers/<int:workshop_pk>/export.xlsx",
+        views.workshop_pack,
+        name="workshop_pack",
+    ),
 ]
 
 urlpatterns = [

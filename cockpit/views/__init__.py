@@ -2,12 +2,16 @@
 
 - ``strategy``: home, strategy cockpit (with its filters and htmx fragment), axis, measure
 - ``drilldown``: project and indicator pages
+- ``exports``: the Excel pack of the cockpit
 - ``reports``: timeline, modèle d'efficacité, communes matrix
+- ``workshops``: the commission's workshops, their decisions and what changed between them
 """
 
 from .drilldown import indicator_detail, project_detail
+from .exports import strategy_pack, workshop_pack
 from .reports import communes_matrix, effectiveness_model, timeline
 from .strategy import axis_detail, home, measure_detail, strategy_cockpit
+from .workshops import workshop_detail, workshops
 
 __all__ = [
     "axis_detail",
@@ -18,5 +22,9 @@ __all__ = [
     "measure_detail",
     "project_detail",
     "strategy_cockpit",
+    "strategy_pack",
     "timeline",
+    "workshop_detail",
+    "workshop_pack",
+    "workshops",
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalChanges
 
 from cockpit.access import get_in_strategy, get_strategy_for_user
+from cockpit.models import Decision
 from cockpit.templatetags.cockpit_extras import STATUS_WORDS
 from indicators.charts import trend_chart
 from indicators.models import Indicator, format_number
@@ -137,6 +138,12 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
         ),
         "spent_percent": spent_percent,
         "journal": build_journal(list(records)),
+        "decisions": [
+            (decision, decision.is_overdue(on))
+            for decision in Decision.objects.filter(project=project)
+            .select_related("workshop")
+            .order_by("workshop__date", "pk")
+        ],
     }
     return render(request, "cockpit/project_detail.html", context)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from cockpit.access import get_in_strategy, get_strategy_for_user
 from cockpit.forms import CockpitFilterForm
 from cockpit.rollups import Rollup, measure_rollups
-from cockpit.steering import build_axes, steering_projects
+from cockpit.steering import AxisBlock, build_axes, steering_projects
 from indicators.models import EffectRollup, Indicator
 from projects.models import ImplementationRollup, Project
 from strategies.models import Axis, Measure, Strategy
@@ -41,6 +43,26 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "cockpit/home.html", {"cards": cards, "today": today})
 
 
+def filtered_axes(
+    strategy: Strategy, form: CockpitFilterForm, on: datetime.date
+) -> list[AxisBlock]:
+    """The cockpit's axes as the filters of ``form`` select them (shared by the page and the Excel
+    pack); when filtering, the axes left with nothing to show are dropped."""
+    axis_filter = form.filters.get("axis")
+    axes = build_axes(
+        strategy,
+        measures=form.measures(),
+        projects=form.projects(steering_projects(strategy, on)),
+        indicators=form.indicators(Indicator.objects.for_strategy(strategy)),
+        show_empty_measures=not form.filters_projects,
+        axes=strategy.axes.filter(pk=axis_filter.pk) if axis_filter else None,
+        on=on,
+    )
+    if form.filters:
+        axes = [block for block in axes if block.measures or block.indicators]
+    return axes
+
+
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
@@ -51,19 +73,7 @@ def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     form = CockpitFilterForm(strategy, request.GET or None)
     filtering = bool(form.filters)
-    projects = form.projects(steering_projects(strategy, today))
-    axis_filter = form.filters.get("axis")
-    axes = build_axes(
-        strategy,
-        measures=form.measures(),
-        projects=projects,
-        indicators=form.indicators(Indicator.objects.for_strategy(strategy)),
-        show_empty_measures=not form.filters_projects,
-        axes=strategy.axes.filter(pk=axis_filter.pk) if axis_filter else None,
-        on=today,
-    )
-    if filtering:
-        axes = [block for block in axes if block.measures or block.indicators]
+    axes = filtered_axes(strategy, form, today)
     context = {
         "strategy": strategy,
         "communes": strategy.territory.communes.all(),

@@ -27,6 +27,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from cockpit import demo_data as data
+from cockpit.models import AgendaItem, Decision, Workshop
 from indicators.models import Indicator, IndicatorValue
 from projects.models import Funding, Project
 from strategies.models import (
@@ -55,6 +56,8 @@ KINDS = {
     "funding": "financements",
     "indicator": "indicateurs",
     "value": "valeurs d'indicateurs",
+    "workshop": "ateliers",
+    "decision": "décisions",
     "user": "comptes",
 }
 
@@ -109,6 +112,7 @@ class DemoLoader:
         measures = self._load_measures(strategy, domains, themes)
         self._load_projects(strategy, measures, communes, themes)
         self._load_indicators(strategy, measures)
+        self._load_workshops(strategy, measures)
         return strategy
 
     def _load_axes(self, strategy: Strategy) -> dict[tuple[int, str], Domain]:
@@ -283,6 +287,48 @@ class DemoLoader:
         baseline = indicator.baseline_value or Decimal(0)
         value = baseline + (indicator.target_value - baseline) * share
         return value.quantize(Decimal(1).scaleb(-decimals))
+
+    def _load_workshops(self, strategy: Strategy, measures: dict[str, Measure]) -> None:
+        """The workshops by number; a workshop that exists keeps its agenda and decisions."""
+        axes = {axis.number: axis for axis in strategy.axes.all()}
+        projects = {project.code: project for project in strategy.projects.all()}
+        for spec in data.workshops(self.today):
+            workshop, created = self.ensure(
+                "workshop",
+                Workshop,
+                {"strategy": strategy, "number": spec.number},
+                {
+                    "title": spec.title,
+                    "date": spec.date,
+                    "place": spec.place,
+                    "participants": "\n".join(spec.participants),
+                    "excused": "\n".join(spec.excused),
+                    "minutes": spec.minutes,
+                },
+            )
+            if not created:
+                self.existing["decision"] += workshop.decisions.count()
+                continue
+            AgendaItem.objects.bulk_create(
+                AgendaItem(workshop=workshop, order=order, text=text)
+                for order, text in enumerate(spec.agenda, start=1)
+            )
+            for decision_spec in spec.decisions:
+                decision = Decision(
+                    workshop=workshop,
+                    text=decision_spec.text,
+                    owner=decision_spec.owner,
+                    due_date=decision_spec.due_date,
+                    status=decision_spec.status,
+                    closed_on=decision_spec.closed_on,
+                    project=projects.get(decision_spec.project),
+                    measure=measures.get(decision_spec.measure),
+                    axis=axes.get(decision_spec.axis),
+                )
+                decision.full_clean()
+                decision._change_reason = CHANGE_REASON
+                decision.save()
+                self.created["decision"] += 1
 
     # --- Accounts -----------------------------------------------------------------------------
 

@@ -1,0 +1,83 @@
+"""Downloads of the cockpit: the Excel pack (current state, honouring the cockpit's filters)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cockpit.access import get_in_strategy, get_strategy_for_user
+from cockpit.changes import changes_between
+from cockpit.excel import build_pack
+from cockpit.forms import CockpitFilterForm
+from cockpit.models import Decision, Workshop
+from strategies.models import Strategy
+
+from .strategy import filtered_axes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def pack_filename(strategy: Strategy, on, label: str = "cockpit") -> str:
+    """``SDI-2028_cockpit_23.11.2026.xlsx``: the strategy, what it is, then the date."""
+    name = slugify(strategy.short_name or strategy.title) or "strategie"
+    if strategy.short_name:
+        name = f"{name.upper()}-{strategy.horizon_year}"
+    return f"{name}_{label}_{on:%d.%m.%Y}.xlsx"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+@login_required
+@require_GET
+def strategy_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cockpit as an Excel workbook, with the same filters as the page (``request.GET``)."""
+    strategy = get_strategy_for_user(request, pk)
+    today = timezone.localdate()
+    form = CockpitFilterForm(strategy, request.GET or None)
+    content = build_pack(strategy, on=today, axes=filtered_axes(strategy, form, today))
+    return xlsx_response(content, pack_filename(strategy, today))
+
+
+@login_required
+@require_GET
+def workshop_pack(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
+    """The pack of a workshop: the cockpit today, what changed since the previous workshop, the
+    open decisions and those taken or closed in the workshop's period."""
+    strategy = get_strategy_for_user(request, pk)
+    workshop = get_in_strategy(Workshop.objects.all(), strategy, workshop_pk)
+    today = timezone.localdate()
+    start, end = workshop.period()
+    decisions = (
+        Decision.objects.filter(workshop__strategy=strategy)
+        .filter(
+            Q(status=Decision.Status.OPEN)
+            | Q(workshop=workshop)
+            | Q(closed_on__gte=start.date(), closed_on__lte=end.date())
+        )
+        .select_related("workshop", "axis", "measure", "project")
+        .order_by("workshop__date", "pk")
+    )
+    content = build_pack(
+        strategy,
+        on=today,
+        axes=filtered_axes(strategy, CockpitFilterForm(strategy), today),
+        changes=changes_between(strategy, start, end),
+        decisions=list(decisions),
+        title=_("%(strategy)s – atelier %(number)s du %(date)s")
+        % {"strategy": strategy, "number": workshop.number, "date": f"{workshop.date:%d.%m.%Y}"},
+    )
+    return xlsx_response(
+        content, pack_filename(strategy, workshop.date, label=f"atelier-{workshop.number}")
+    )
