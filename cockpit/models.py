@@ -116,6 +116,12 @@ class DecisionQuerySet(models.QuerySet):
         """Open decisions whose due date is past."""
         return self.open().filter(due_date__lt=on or timezone.localdate())
 
+    def flagged(self, on: datetime.date | None = None) -> list[tuple[Decision, bool]]:
+        """Each decision in workshop order with whether it is overdue at ``on`` (one query)."""
+        on = on or timezone.localdate()
+        decisions = self.select_related("workshop").order_by("workshop__date", "pk")
+        return [(decision, decision.is_overdue(on)) for decision in decisions]
+
 
 class Decision(models.Model):
     class Status(models.TextChoices):

@@ -138,12 +138,7 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
         ),
         "spent_percent": spent_percent,
         "journal": build_journal(list(records)),
-        "decisions": [
-            (decision, decision.is_overdue(on))
-            for decision in Decision.objects.filter(project=project)
-            .select_related("workshop")
-            .order_by("workshop__date", "pk")
-        ],
+        "decisions": Decision.objects.filter(project=project).flagged(on),
     }
     return render(request, "cockpit/project_detail.html", context)
 

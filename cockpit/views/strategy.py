@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from cockpit.access import get_in_strategy, get_strategy_for_user
 from cockpit.forms import CockpitFilterForm
+from cockpit.models import Decision
 from cockpit.rollups import Rollup, measure_rollups
 from cockpit.steering import AxisBlock, build_axes, steering_projects
 from indicators.models import EffectRollup, Indicator
@@ -109,6 +110,7 @@ def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
             "axis": axis,
             "axis_block": block,
             "domains": axis.domains.all(),
+            "decisions": Decision.objects.filter(axis=axis).flagged(today),
             "today": today,
         },
     )
@@ -135,6 +137,7 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
             "rollup": measure_rollups(strategy, today, measures=[measure.pk])[measure.pk],
             "indicators": indicators,
             "projects": steering_projects(strategy, today).filter(measure=measure),
+            "decisions": Decision.objects.filter(measure=measure).flagged(today),
             "today": today,
         },
     )

@@ -209,3 +209,20 @@ def test_workshop_pages_query_count_does_not_grow(client, strategy):
 
 def test_commission_member_is_not_staff(demo):
     assert not get_user_model().objects.get(username="commission").is_staff
+
+
+def test_decisions_are_shown_on_the_axis_and_measure_they_concern(member_client, demo):
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from cockpit.models import Decision
+
+    on_axis = Decision.objects.filter(workshop__strategy=demo, axis__isnull=False).first()
+    on_measure = Decision.objects.filter(workshop__strategy=demo, measure__isnull=False).first()
+    axis_page = member_client.get(reverse("cockpit:axis", args=[demo.pk, on_axis.axis_id]))
+    measure_page = member_client.get(
+        reverse("cockpit:measure", args=[demo.pk, on_measure.measure_id])
+    )
+    assert escape(on_axis.text) in axis_page.content.decode()
+    assert escape(on_measure.text) in measure_page.content.decode()
+    assert escape(on_axis.text) not in measure_page.content.decode()
