@@ -17,6 +17,9 @@ from simple_history.models import HistoricalRecords
 from projects.models import Project
 from strategies.models import Axis, Measure, Strategy
 
+#: ``Workshop.period()`` looks the previous workshop up unless the caller passes it.
+_LOOK_UP = object()
+
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -78,11 +81,12 @@ class Workshop(models.Model):
             .first()
         )
 
-    def period(self) -> tuple[datetime.datetime, datetime.datetime]:
+    def period(self, previous=_LOOK_UP) -> tuple[datetime.datetime, datetime.datetime]:
         """What "since the previous workshop" covers: from the start of the previous workshop's
         day (or 1 January of the strategy's start year) to the end of this workshop's day, or to
-        now when this workshop is still to come."""
-        previous = self.previous()
+        now when this workshop is still to come. Pass ``previous`` when already known."""
+        if previous is _LOOK_UP:
+            previous = self.previous()
         start_day = previous.date if previous else self.strategy.start_date
         start = timezone.make_aware(datetime.datetime.combine(start_day, datetime.time.min))
         now = timezone.now()

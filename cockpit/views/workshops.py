@@ -69,7 +69,7 @@ def workshop_detail(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResp
         Decision.objects.filter(workshop=workshop).select_related("axis", "measure", "project")
     )
     previous = workshop.previous()
-    start, end = workshop.period()
+    start, end = workshop.period(previous)
     context = {
         "strategy": strategy,
         "workshop": workshop,
