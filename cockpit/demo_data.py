@@ -14,7 +14,7 @@ Project dates and indicator values depend on the day the demo is loaded (``proje
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 D = Decimal
@@ -1166,11 +1166,44 @@ class WorkshopSpec:
     decisions: tuple[DecisionSpec, ...] = ()
 
 
+#: The seed's workshop (atelier 3) is held this many days before the load day; the secretariat
+#: entered the strategy this many days before that workshop.
+WORKSHOP_HELD_DAYS = 60
+SET_UP_DAYS_BEFORE_WORKSHOP = 30
+
+
+def held_day(today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(days=WORKSHOP_HELD_DAYS)
+
+
+@dataclass(frozen=True)
+class ProjectStory:
+    """What happened to a demo project after the seed's workshop, ``days`` after it: it was
+    created then (``before`` empty), or it changed then from the ``before`` fields to its spec."""
+
+    days: int
+    before: dict = field(default_factory=dict)
+
+
+def project_stories(today: datetime.date) -> dict[str, ProjectStory]:
+    """Since atelier 3: two projects proposed there were entered, the pool project (p3) became
+    blocked, p4 was paused, p11 moved to priority 1 and the end of p8 was postponed; so the next
+    workshop has something to review, read from the history like any real change."""
+    return {
+        "p11": ProjectStory(7, {"priority": 2}),
+        "p19": ProjectStory(12),
+        "p4": ProjectStory(15, {"status": "in_progress", "status_comment": ""}),
+        "p24": ProjectStory(18),
+        "p3": ProjectStory(25, {"status": "in_progress", "status_comment": ""}),
+        "p8": ProjectStory(30, {"end_date": today - datetime.timedelta(days=25)}),
+    }
+
+
 def workshops(today: datetime.date) -> tuple[WorkshopSpec, ...]:
     """The workshop of the seed (atelier 3, its agenda, who came and who was excused), held 60
     days before ``today``, and the next one in 20 days. Of atelier 3's decisions one is done, one
     abandoned, one open and overdue (p3) and one open and due soon."""
-    held = today - datetime.timedelta(days=60)
+    held = held_day(today)
     return (
         WorkshopSpec(
             number=3,

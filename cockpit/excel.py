@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cockpit.snapshot import Snapshot
 from cockpit.steering import AxisBlock
 from cockpit.templatetags.cockpit_extras import MARK_WORDS, STATUS_WORDS
 from indicators.models import Evaluation, Indicator, IndicatorValue, Status, format_number
@@ -494,16 +496,26 @@ VALUE_COLUMNS = [
 
 
 def values_sheet(
-    ws: Worksheet, indicators: list[Indicator], on: datetime.date
+    ws: Worksheet,
+    indicators: list[Indicator],
+    on: datetime.date,
+    snapshot: Snapshot | None = None,
 ) -> dict[int, tuple[int, int]]:
-    """Every value of ``indicators`` up to ``on``, grouped by indicator in their order, oldest
-    first (one query). Returns the rows of each indicator's values, for the charts."""
+    """Every value of ``indicators`` up to ``on`` (as known at the end of that day for a
+    snapshot), grouped by indicator in their order, oldest first (one query). Returns the rows of
+    each indicator's values, for the charts."""
     by_indicator: dict[int, list[tuple]] = defaultdict(list)
-    values = (
-        IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators], date__lte=on)
-        .order_by("date", "pk")
-        .values_list("indicator_id", "date", "value", "source", "comment")
-    )
+    if snapshot is None:
+        values = (
+            IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators], date__lte=on)
+            .order_by("date", "pk")
+            .values_list("indicator_id", "date", "value", "source", "comment")
+        )
+    else:
+        values = [
+            (value.indicator_id, value.date, value.value, value.source, value.comment)
+            for value in snapshot.values(indicator.pk for indicator in indicators)
+        ]
     for indicator_id, *rest in values:
         by_indicator[indicator_id].append(rest)
     rows, spans, row = [], {}, 1
@@ -703,6 +715,60 @@ def decisions_sheet(ws: Worksheet, decisions: list, on: datetime.date) -> None:
     colour_column(ws, 7, 2, [RED if flag else None for flag in late])
 
 
+# --- Row heights ----------------------------------------------------------------------------------
+
+#: Points per line of 11-point text, and the characters of a line per unit of column width
+#: (Excel's width unit is the width of a "0"; running text averages a little narrower, but word
+#: wrapping wastes the end of most lines).
+LINE_POINTS = 15.0
+CHARS_PER_WIDTH = 1.1
+DEFAULT_WIDTH = 13.0
+
+
+def text_lines(text: str, width: float) -> int:
+    """The lines ``text`` takes once wrapped in a column ``width`` wide."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def fit_row_heights(ws: Worksheet) -> None:
+    """Set the height of rows whose wrapped text needs more than one line.
+
+    Spreadsheets do not grow a row for wrapped text they did not type themselves (LibreOffice
+    draws the overflow over the next row; Excel only grows rows of unmerged cells when the file
+    is opened), so the pack sets the heights: a cell's lines come from its text and the width of
+    its column (or of the columns it is merged over); a cell merged down over several rows
+    (a measure over its projects) grows the last of them when their heights do not add up."""
+    widths = {letter: dimension.width for letter, dimension in ws.column_dimensions.items()}
+    merged = {(r.min_row, r.min_col): (r.max_row, r.max_col) for r in ws.merged_cells.ranges}
+    needed: dict[int, float] = {}
+    spans = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            last_row, last_column = merged.get((cell.row, cell.column), (cell.row, cell.column))
+            width = sum(
+                widths.get(get_column_letter(column)) or DEFAULT_WIDTH
+                for column in range(cell.column, last_column + 1)
+            )
+            scale = (cell.font.sz or 11) / 11
+            height = text_lines(cell.value, width) * LINE_POINTS * scale + 2
+            if last_row == cell.row:
+                needed[cell.row] = max(needed.get(cell.row, 0), height)
+            else:
+                spans.append((cell.row, last_row, height))
+    for row, height in needed.items():
+        if height > LINE_POINTS + 2:
+            ws.row_dimensions[row].height = round(height, 1)
+    for first, last, height in spans:
+        rows = range(first, last + 1)
+        have = sum(ws.row_dimensions[row].height or LINE_POINTS for row in rows)
+        if height > have:
+            current = ws.row_dimensions[last].height or LINE_POINTS
+            ws.row_dimensions[last].height = round(current + height - have, 1)
+
+
 # --- The pack -----------------------------------------------------------------------------------
 
 
@@ -710,12 +776,14 @@ def build_pack(
     strategy: Strategy,
     *,
     on: datetime.date,
-    axes: list[AxisBlock],
+    axes: list[AxisBlock] | None = None,
+    snapshot: Snapshot | None = None,
     changes: list | None = None,
     decisions: list | None = None,
     title: str = "",
 ) -> bytes:
-    """The workbook (.xlsx bytes) of the cockpit at ``on`` for ``axes`` (already filtered)."""
+    """The workbook (.xlsx bytes) of the cockpit at ``on``: today's state for ``axes`` (already
+    filtered), or the state read back from the history for a ``snapshot`` of a past day."""
     strategy_name = str(strategy)
     workbook = Workbook()
     workbook.properties.title = title or _("%(strategy)s – cockpit au %(date)s") % {
@@ -725,20 +793,23 @@ def build_pack(
     workbook.properties.creator = _("Cockpit territorial")
     workbook.properties.subject = strategy.title
 
+    if snapshot is not None:
+        axes, operational = snapshot.blocks()
+    else:
+        measure_ids = [m.measure.pk for block in axes for m in block.measures]
+        operational = (
+            Indicator.objects.for_strategy(strategy)
+            .filter(level=Indicator.Level.OPERATIONAL, measure__in=measure_ids)
+            .evaluated(on)
+        )
     synthesis_sheet(workbook.active, strategy, on, axes)
     cockpit_sheet(workbook.create_sheet(), axes)
     effectiveness_sheet(workbook.create_sheet(_("Modèle d'efficacité")), axes)
-    measure_ids = [m.measure.pk for block in axes for m in block.measures]
-    operational = (
-        Indicator.objects.for_strategy(strategy)
-        .filter(level=Indicator.Level.OPERATIONAL, measure__in=measure_ids)
-        .evaluated(on)
-    )
     indicators_ws = workbook.create_sheet(_("Indicateurs"))
     evaluated = indicators_sheet(indicators_ws, axes, operational)
     values_ws = workbook.create_sheet(_("Valeurs"))
     indicators = [indicator for indicator, _e in evaluated]
-    spans = values_sheet(values_ws, indicators, on)
+    spans = values_sheet(values_ws, indicators, on, snapshot)
     charts_sheet(workbook.create_sheet(_("Graphiques")), values_ws, indicators, spans)
     projects_sheet(workbook.create_sheet(_("Projets")), axes)
     if changes is not None:
@@ -746,6 +817,7 @@ def build_pack(
     if decisions is not None:
         decisions_sheet(workbook.create_sheet(_("Décisions")), decisions, on)
     for worksheet in workbook.worksheets:
+        fit_row_heights(worksheet)
         print_setup(worksheet, strategy_name, on)
 
     buffer = io.BytesIO()

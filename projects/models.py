@@ -133,6 +133,37 @@ class ImplementationRollup:
             marks=counts,
         )
 
+    @classmethod
+    def of(cls, projects: list[Project], on: datetime.date) -> ImplementationRollup:
+        """The same rollup computed in Python, for projects that are not rows of the table (a
+        past state read back from the history). Tested to agree with ``ProjectQuerySet.rollup``."""
+        counts = {"ok": 0, "warning": 0, "ko": 0, "abandoned": 0}
+        keys = {Mark.OK: "ok", Mark.WARNING: "warning", Mark.LATE: "ko"}
+        done = late = 0
+        planned = spent = Decimal(0)
+        for project in projects:
+            mark = project.mark(on)
+            if project.status == Project.Status.ABANDONED:
+                counts["abandoned"] += 1
+            else:
+                counts[keys[mark]] += 1
+                planned += project.budget_planned or 0
+            done += project.status == Project.Status.DONE
+            late += project.is_late(on)
+            spent += project.budget_spent or 0
+        return cls(
+            total=len(projects),
+            ok=counts["ok"],
+            warning=counts["warning"],
+            late_or_blocked=counts["ko"],
+            abandoned=counts["abandoned"],
+            done=done,
+            late=late,
+            budget_planned=planned,
+            budget_spent=spent,
+            marks=counts,
+        )
+
     @property
     def active(self) -> int:
         """Projects that count for the share done: all but the abandoned ones."""

@@ -16,6 +16,7 @@ from cockpit.changes import changes_between
 from cockpit.excel import build_pack
 from cockpit.forms import CockpitFilterForm
 from cockpit.models import Decision, Workshop
+from cockpit.snapshot import Snapshot
 from strategies.models import Strategy
 
 from .strategy import filtered_axes
@@ -53,14 +54,15 @@ def strategy_pack(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def workshop_pack(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    """The pack of a workshop: the cockpit today, what changed since the previous workshop, the
-    open decisions and those taken or closed in the workshop's period."""
+    """The pack of a workshop: the cockpit as it stood at the end of the workshop's day (read back
+    from the history; today's state for a workshop still to come), what changed since the previous
+    workshop, the decisions still open and those taken or closed in the workshop's period."""
     strategy = get_strategy_for_user(request, pk)
     workshop = get_in_strategy(Workshop.objects.all(), strategy, workshop_pk)
     today = timezone.localdate()
     start, end = workshop.period()
     decisions = (
-        Decision.objects.filter(workshop__strategy=strategy)
+        Decision.objects.filter(workshop__strategy=strategy, workshop__date__lte=end.date())
         .filter(
             Q(status=Decision.Status.OPEN)
             | Q(workshop=workshop)
@@ -69,10 +71,13 @@ def workshop_pack(request: HttpRequest, pk: int, workshop_pk: int) -> HttpRespon
         .select_related("workshop", "axis", "measure", "project")
         .order_by("workshop__date", "pk")
     )
+    if workshop.date < today:
+        state = {"on": workshop.date, "snapshot": Snapshot(strategy, workshop.date)}
+    else:
+        state = {"on": today, "axes": filtered_axes(strategy, CockpitFilterForm(strategy), today)}
     content = build_pack(
         strategy,
-        on=today,
-        axes=filtered_axes(strategy, CockpitFilterForm(strategy), today),
+        **state,
         changes=changes_between(strategy, start, end),
         decisions=list(decisions),
         title=_("%(strategy)s – atelier %(number)s du %(date)s")

@@ -476,3 +476,36 @@ def test_pack_without_changes_or_decisions_has_no_such_sheets(demo):
     pack = open_pack(build_pack(demo, on=on, axes=filtered_axes(demo, CockpitFilterForm(demo), on)))
     assert "Changements" not in pack.sheetnames
     assert "Décisions" not in pack.sheetnames
+
+
+def test_rows_grow_with_their_wrapped_text(member_client, demo):
+    project = Project.objects.get(strategy=demo, code="p1")
+    project.title = "Plan sectoriel de la mobilité " * 12  # some 360 characters
+    project.save()
+
+    workbook = open_pack(download(member_client, demo).content)
+
+    sheet = workbook["Projets"]
+    long_row = row_of(sheet, 1, "p1")
+    short_row = row_of(sheet, 1, "p5")  # "Crèche"
+    assert sheet.row_dimensions[long_row].height >= 8 * 15
+    assert sheet.row_dimensions[long_row].height > (sheet.row_dimensions[short_row].height or 15)
+
+
+def test_merged_measure_cells_get_the_height_their_text_needs(member_client, demo):
+    from strategies.models import Measure
+
+    measure = Measure.objects.get(strategy=demo, code="m6")  # over p6, p7, p8
+    measure.title = "Une mesure au titre très long " * 15  # some 450 characters
+    measure.save()
+
+    workbook = open_pack(download(member_client, demo).content)
+
+    sheet = workbook["Cockpit"]
+    [span] = [
+        r for r in sheet.merged_cells.ranges if sheet.cell(r.min_row, r.min_col).value == "m6"
+    ]
+    total = sum(
+        sheet.row_dimensions[row].height or 15 for row in range(span.min_row, span.max_row + 1)
+    )
+    assert total >= 450 / (32 * 1.1) * 15

@@ -343,3 +343,44 @@ def test_empty_password_is_refused(db):
     with pytest.raises(CommandError):
         load_demo("--password", " ")
     assert not Territory.objects.exists()
+
+
+# --- The demo's history: entered before atelier 3, changed since --------------------------------
+
+
+def test_history_says_the_strategy_was_entered_before_the_seed_workshop(demo_strategy):
+    from cockpit.models import Workshop
+
+    held = Workshop.objects.get(strategy=demo_strategy, number=3).date
+    created = Project.history.filter(strategy_id=demo_strategy.pk, history_type="+")
+    before = {record.code for record in created if timezone.localdate(record.history_date) < held}
+    assert len(before) == 22
+    assert {"p19", "p24"}.isdisjoint(before)
+
+
+def test_next_workshop_reviews_the_projects_created_and_changed_since_atelier_3(demo_strategy):
+    from cockpit.changes import changes_between
+    from cockpit.models import Workshop
+
+    workshop = Workshop.objects.get(strategy=demo_strategy, number=4)
+    changes = changes_between(demo_strategy, *workshop.period())
+
+    created = {c.subject.split(" ")[0] for c in changes if c.kind == "project_created"}
+    assert created == {"p19", "p24"}
+    changed = {(c.subject.split(" ")[0], c.field) for c in changes if c.kind == "project_changed"}
+    assert {("p3", "statut"), ("p4", "statut"), ("p11", "priorité"), ("p8", "fin")} <= changed
+    assert {c.kind for c in changes} >= {"value_recorded", "decision_closed"}
+
+
+def test_pack_of_atelier_3_shows_the_projects_as_they_were_that_day(demo_strategy):
+    from cockpit.models import Workshop
+    from cockpit.snapshot import Snapshot
+
+    held = Workshop.objects.get(strategy=demo_strategy, number=3).date
+    blocks, _operational = Snapshot(demo_strategy, held).blocks()
+
+    projects = {project.code: project for block in blocks for project in block.projects}
+    assert len(projects) == 22
+    assert projects["p3"].status == Project.Status.IN_PROGRESS
+    assert projects["p11"].priority == 2
+    assert sum(len(block.indicators) for block in blocks) > 0

@@ -154,6 +154,21 @@ def test_rollup_marks_agree_with_the_python_marks(strategy, portfolio):
     assert rollup.late == sum(1 for p in projects if p.is_late(ON))
 
 
+@pytest.mark.parametrize("on", [days(-100), ON, days(200)], ids=["earlier", "on", "later"])
+def test_rollup_computed_in_python_equals_the_database_rollup(strategy, portfolio, on):
+    projects = list(Project.objects.for_strategy(strategy))
+
+    assert ImplementationRollup.of(projects, on) == Project.objects.for_strategy(strategy).rollup(
+        on
+    )
+
+
+def test_rollup_computed_in_python_of_no_project_is_zero():
+    assert ImplementationRollup.of([], ON) == ImplementationRollup(
+        marks={"ok": 0, "warning": 0, "ko": 0, "abandoned": 0}
+    )
+
+
 # --- EffectRollup --------------------------------------------------------------------------
 
 

@@ -69,13 +69,24 @@ RECENT_DAYS = 30
 class DemoLoader:
     def __init__(self, today: datetime.date) -> None:
         self.today = today
+        self.held = data.held_day(today)
+        self.set_up = self.at(
+            self.held - datetime.timedelta(days=data.SET_UP_DAYS_BEFORE_WORKSHOP), 9
+        )
         self.created: Counter[str] = Counter()
         self.existing: Counter[str] = Counter()
 
     def ensure(
-        self, kind: str, model: type[M], lookup: dict[str, Any], defaults: dict[str, Any] | None
+        self,
+        kind: str,
+        model: type[M],
+        lookup: dict[str, Any],
+        defaults: dict[str, Any] | None,
+        entered: datetime.datetime | None = None,
     ) -> tuple[M, bool]:
-        """The row found by ``lookup``, else a new one made of ``lookup`` and ``defaults``."""
+        """The row found by ``lookup``, else a new one made of ``lookup`` and ``defaults``, whose
+        creation the history dates ``entered`` (by default when the secretariat set the demo
+        strategy up, a month before the seed's workshop)."""
         instance = model._default_manager.filter(**lookup).first()
         if instance is not None:
             self.existing[kind] += 1
@@ -84,8 +95,32 @@ class DemoLoader:
         instance.full_clean()
         instance._change_reason = CHANGE_REASON
         instance.save()
+        self.date_history(instance, entered or self.set_up)
         self.created[kind] += 1
         return instance, True
+
+    def at(self, day: datetime.date, hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    @staticmethod
+    def date_history(instance: models.Model, moment: datetime.datetime) -> None:
+        """Date the latest history row of ``instance`` (just written) ``moment``: the demo tells
+        a story over the months before the load day, so that the workshops' "what changed" and
+        the pack of a past workshop (read back from the history) show something real."""
+        history = getattr(type(instance), "history", None)
+        if history is None:
+            return
+        latest = history.filter(id=instance.pk).order_by("-history_id").first()
+        history.filter(history_id=latest.history_id).update(history_date=moment)
+
+    def change(self, instance: models.Model, moment: datetime.datetime, **fields) -> None:
+        """Change ``fields`` of ``instance`` as the secretariat did at ``moment``."""
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance._change_reason = CHANGE_REASON
+        instance.save()
+        self.date_history(instance, moment)
 
     # --- The cascade --------------------------------------------------------------------------
 
@@ -168,28 +203,37 @@ class DemoLoader:
         communes: dict[str, Commune],
         themes: dict[str, Theme],
     ) -> None:
+        stories = data.project_stories(self.today)
         for spec in data.projects(self.today):
+            story = stories.get(spec.code)
+            fields = {
+                "measure": measures[spec.measure],
+                "title": spec.title,
+                "description": spec.description,
+                "priority": spec.priority,
+                "lead": spec.lead,
+                "partners": spec.partners,
+                "start_date": spec.start_date,
+                "end_date": spec.end_date,
+                "status": spec.status,
+                "status_comment": spec.status_comment,
+                "progress": spec.progress,
+                "budget_planned": spec.budget_planned,
+                "budget_spent": spec.budget_spent,
+                "budget_kind": spec.budget_kind,
+            }
+            later = (
+                None if story is None else self.at(self.held + datetime.timedelta(story.days), 10)
+            )
             project, created = self.ensure(
                 "project",
                 Project,
                 {"strategy": strategy, "code": spec.code},
-                {
-                    "measure": measures[spec.measure],
-                    "title": spec.title,
-                    "description": spec.description,
-                    "priority": spec.priority,
-                    "lead": spec.lead,
-                    "partners": spec.partners,
-                    "start_date": spec.start_date,
-                    "end_date": spec.end_date,
-                    "status": spec.status,
-                    "status_comment": spec.status_comment,
-                    "progress": spec.progress,
-                    "budget_planned": spec.budget_planned,
-                    "budget_spent": spec.budget_spent,
-                    "budget_kind": spec.budget_kind,
-                },
+                {**fields, **story.before} if story and story.before else fields,
+                entered=later if story and not story.before else None,
             )
+            if created and story and story.before:
+                self.change(project, later, **{name: fields[name] for name in story.before})
             if not created:
                 self.existing["funding"] += project.fundings.count()
                 continue
@@ -274,6 +318,8 @@ class DemoLoader:
                     "source": spec.source,
                     "comment": spec.latest_comment if is_latest else "",
                 },
+                # Recorded the day it was measured, or with the strategy for older figures.
+                entered=self.at(day, 17) if day > self.set_up.date() else None,
             )
 
     @staticmethod
@@ -305,6 +351,8 @@ class DemoLoader:
                     "excused": "\n".join(spec.excused),
                     "minutes": spec.minutes,
                 },
+                # A workshop after the seed's one was planned at it.
+                entered=self.at(self.held, 18) if spec.date > self.held else None,
             )
             if not created:
                 self.existing["decision"] += workshop.decisions.count()
@@ -314,13 +362,13 @@ class DemoLoader:
                 for order, text in enumerate(spec.agenda, start=1)
             )
             for decision_spec in spec.decisions:
+                # Taken open at the workshop, closed later (as the history will tell).
                 decision = Decision(
                     workshop=workshop,
                     text=decision_spec.text,
                     owner=decision_spec.owner,
                     due_date=decision_spec.due_date,
-                    status=decision_spec.status,
-                    closed_on=decision_spec.closed_on,
+                    status=Decision.Status.OPEN,
                     project=projects.get(decision_spec.project),
                     measure=measures.get(decision_spec.measure),
                     axis=axes.get(decision_spec.axis),
@@ -328,6 +376,14 @@ class DemoLoader:
                 decision.full_clean()
                 decision._change_reason = CHANGE_REASON
                 decision.save()
+                self.date_history(decision, self.at(workshop.date, 18))
+                if decision_spec.status != Decision.Status.OPEN:
+                    self.change(
+                        decision,
+                        self.at(decision_spec.closed_on, 17),
+                        status=decision_spec.status,
+                        closed_on=decision_spec.closed_on,
+                    )
                 self.created["decision"] += 1
 
     # --- Accounts -----------------------------------------------------------------------------
