@@ -130,12 +130,14 @@ def test_workshop_page_shows_agenda_attendance_decisions_and_changes(member_clie
     assert dotted(overdue.due_date) in html
     assert "en retard</strong>" in html
     assert "Changements depuis l'atelier précédent" in html
+    assert f"état au {dotted(held.date)}, tel qu’enregistré ce jour-là" in html
 
 
 def test_next_workshop_lists_changes_since_the_last_one(member_client, demo):
     upcoming = Workshop.objects.get(strategy=demo, number=4)
     html = member_client.get(upcoming.get_absolute_url()).content.decode()
     assert "prochain atelier" in html
+    assert "état d’aujourd’hui" in html
     closed = Decision.objects.get(workshop__number=3, status="done")
     assert "Décisions closes" in html
     assert dotted(closed.closed_on) in html
