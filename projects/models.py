@@ -1139,12 +1139,18 @@ class Score(models.Model):
         elif score.value == value and (comment is None or comment == score.comment):
             return score, False
         score.criterion = criterion
+        for field_name, obj in lookup.items():
+            setattr(score, field_name, obj)  # known: no query to load or check it
         score.value = value
         if comment is not None:
             score.comment = comment
         if user is not None and user.is_authenticated:
             score.scored_by = user
-        score.full_clean(validate_unique=False, validate_constraints=False)
+        score.full_clean(
+            exclude=["criterion", "project", "proposal", "scored_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         score.save()
         return score, True
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
@@ -29,6 +30,8 @@ from .models import (
     WeightedScore,
     annotated_weighted_score,
 )
+
+_UNSET: Any = object()
 
 #: Disagreements between a project's priority and its place in the ranking.
 HIGH_PRIORITY_LOW_SCORE = "high_priority_low_score"
@@ -46,6 +49,8 @@ class RankingRow:
     rank: int | None = None
     tied: bool = False
     disagreement: str = ""
+    #: The project's axis when the caller knows it (no need to select it with the project).
+    known_axis: Any = _UNSET
 
     @property
     def is_project(self) -> bool:
@@ -65,6 +70,8 @@ class RankingRow:
 
     @property
     def axis(self) -> Axis | None:
+        if self.known_axis is not _UNSET:
+            return self.known_axis
         if self.is_project:
             return self.item.measure.domain.axis
         return self.item.axis

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -288,7 +288,8 @@ def grid_targets(strategy: Strategy, axis: str) -> tuple[list[Project], list[Pro
     elif axis:
         projects = projects.filter(measure__domain__axis=axis)
         proposals = proposals.filter(axis=axis)
-    return list(projects), list(proposals.order_by("axis__number", "created_at", "pk"))
+    proposals = proposals.order_by(F("axis__number").asc(nulls_last=True), "created_at", "pk")
+    return list(projects), list(proposals)
 
 
 def _grid_context(
