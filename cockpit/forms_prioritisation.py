@@ -64,8 +64,12 @@ class ProposalForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.strategy = strategy
-        self.fixed_workshop = workshop
         self.fixed_axis = axis
+        self.instance.strategy = strategy
+        if workshop is not None:
+            self.instance.workshop = workshop
+        if axis is not None:
+            self.instance.axis = axis
         self.fields["communes"].queryset = Commune.objects.filter(territory=strategy.territory_id)
         self.fields["communes"].help_text = ""
         self.fields["title"].widget.attrs.update(
@@ -92,15 +96,12 @@ class ProposalForm(forms.ModelForm):
             raise forms.ValidationError(_("Choisissez un axe de la liste ou « Joker »."))
         return axis
 
-    def _post_clean(self) -> None:
-        self.instance.strategy = self.strategy
-        if self.fixed_workshop is not None:
-            self.instance.workshop = self.fixed_workshop
-        if self.fixed_axis is not None:
-            self.instance.axis = self.fixed_axis
-        elif "axis_choice" in self.cleaned_data:
-            self.instance.axis = self.cleaned_data["axis_choice"]
-        super()._post_clean()
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # The model's validation (axis and workshop of this strategy) sees the whole proposal.
+        if self.fixed_axis is None and "axis_choice" in cleaned_data:
+            self.instance.axis = cleaned_data["axis_choice"]
+        return cleaned_data
 
 
 class RankingFilterForm(forms.Form):
