@@ -212,7 +212,9 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 # --- Proposals, criteria and scores: triage and prioritisation (issue 7) -----------------------
 # New classes only; the existing ones above are left as they are. Criteria are also edited inline
-# on the strategy, scores inline on projects and proposals.
+# on the strategy, scores inline on proposals; a project's page shows its scores, weighted score
+# and the proposals it comes from (templates/admin/projects/project/change_form.html), without
+# adding a form to it.
 
 
 class CriterionInline(admin.TabularInline):
@@ -335,7 +337,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 class ScoreInline(admin.TabularInline):
-    """The scores of a project or a proposal, on its page; criteria of its strategy only."""
+    """The scores of a proposal, on its page; criteria of its strategy only."""
 
     model = Score
     extra = 0
@@ -369,26 +371,6 @@ class ScoreInline(admin.TabularInline):
                 else Criterion.objects.none()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ProposalOriginInline(admin.TabularInline):
-    """On a project's page: the proposals it comes from (link back), read only."""
-
-    model = Proposal
-    fk_name = "project"
-    extra = 0
-    fields = ("title", "proposed_by", "workshop", "status")
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-    verbose_name = _("proposition d'origine")
-    verbose_name_plural = _("propositions d'origine")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-ProjectAdmin.inlines = (*ProjectAdmin.inlines, ScoreInline, ProposalOriginInline)
 
 
 @admin.register(Score)

@@ -64,35 +64,48 @@ def test_strategy_page_edits_the_criteria_and_their_weights(secretariat_client):
     assert 'value="Retour économique sur investissement"' in page
 
 
-def test_score_entered_inline_on_a_project_records_who_scored(secretariat_client):
-    project = Project.objects.get(code="p2")
-    emploi = Criterion.objects.get(name="Emploi")
+def test_project_page_shows_its_prioritisation_without_changing_its_form(secretariat_client):
+    project = Project.objects.get(code="p1")
     page = secretariat_client.get(admin_url(Project, "change", project.pk)).content.decode()
+    assert "79.2 / 100 (5/5 critères notés)" in page or "79,2 / 100 (5/5 critères notés)" in page
+    assert "Parkings d&#x27;échange à l&#x27;entrée du Haut-Plateau" in page  # merged into p1
+    assert "scores-TOTAL_FORMS" not in page  # the project form posts what it always did
+    scores = secretariat_client.get(
+        admin_url(Score, "changelist") + f"?project__exact={project.pk}"
+    )
+    assert scores.status_code == 200
+    assert scores.content.decode().count('class="action-select"') == 5
+
+
+def test_score_entered_inline_on_a_proposal_records_who_scored(secretariat_client):
+    proposal = Proposal.objects.get(title="Marché de producteurs du Haut-Plateau")
+    emploi = Criterion.objects.get(name="Emploi")
+    page = secretariat_client.get(admin_url(Proposal, "change", proposal.pk)).content.decode()
     assert "scores-TOTAL_FORMS" in page
     form = {
-        "measure": project.measure_id,
-        "code": project.code,
-        "title": project.title,
-        "priority": project.priority,
-        "status": project.status,
-        "fundings-TOTAL_FORMS": 0,
-        "fundings-INITIAL_FORMS": 0,
+        "strategy": proposal.strategy_id,
+        "workshop": proposal.workshop_id,
+        "axis": proposal.axis_id,
+        "title": proposal.title,
+        "description": proposal.description,
+        "proposed_by": proposal.proposed_by,
+        "communes": list(proposal.communes.values_list("pk", flat=True)),
+        "status": proposal.status,
+        "reason": "",
         "scores-TOTAL_FORMS": 1,
         "scores-INITIAL_FORMS": 0,
         "scores-0-criterion": emploi.pk,
         "scores-0-value": 4,
         "scores-0-comment": "",
-        "proposals-TOTAL_FORMS": 0,
-        "proposals-INITIAL_FORMS": 0,
     }
-    response = secretariat_client.post(admin_url(Project, "change", project.pk), form)
+    response = secretariat_client.post(admin_url(Proposal, "change", proposal.pk), form)
     assert response.status_code == 200  # 4 is out of the 0–3 scale
     assert "La note « Emploi » va de 0 à 3 ; 4 n&#x27;est pas admis." in response.content.decode()
-    assert not Score.objects.filter(project=project).exists()
+    assert not Score.objects.filter(proposal=proposal).exists()
     form["scores-0-value"] = 2
-    response = secretariat_client.post(admin_url(Project, "change", project.pk), form)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    score = Score.objects.get(project=project)
+    response = secretariat_client.post(admin_url(Proposal, "change", proposal.pk), form)
+    assert response.status_code == 302
+    score = Score.objects.get(proposal=proposal)
     assert (score.value, score.scored_by.username) == (2, "secretariat")
 
 

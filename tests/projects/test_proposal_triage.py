@@ -263,7 +263,7 @@ def test_admin_accepts_a_proposal_under_the_chosen_measure(secretariat, setting)
     assert proposal.status == Proposal.Status.RETAINED
     assert (proposal.project.code, proposal.project.priority) == ("p7", 1)
     assert proposal.reason == "Retenue en plénum."
-    # The project's admin page shows the proposal it comes from.
+    # The project's admin page shows the proposal it comes from (read only).
     page = secretariat.get(
         reverse("admin:projects_project_change", args=[proposal.project.pk])
     ).content.decode()
