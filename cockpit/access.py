@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from strategies.models import Strategy
+from strategies.models import Membership, Strategy
 
 
 def get_strategy_for_user(request: HttpRequest, pk: int) -> Strategy:
@@ -19,3 +20,23 @@ def get_in_strategy(queryset, strategy: Strategy, pk: int, **lookups):
         return queryset.get(pk=pk, strategy=strategy, **lookups)
     except queryset.model.DoesNotExist as missing:
         raise Http404 from missing
+
+
+def is_editor(user, strategy: Strategy) -> bool:
+    """Whether the user edits the strategy's territory (secretariat, or a superuser)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, territory_id=strategy.territory_id, role=Membership.Role.EDITOR
+    ).exists()
+
+
+def get_strategy_for_editor(request: HttpRequest, pk: int) -> Strategy:
+    """The strategy ``pk`` for an editor of its territory: 404 for another territory (its
+    existence does not leak), 403 for a viewer of this one."""
+    strategy = get_strategy_for_user(request, pk)
+    if not is_editor(request.user, strategy):
+        raise PermissionDenied
+    return strategy

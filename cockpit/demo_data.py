@@ -1278,6 +1278,151 @@ def workshops(today: datetime.date) -> tuple[WorkshopSpec, ...]:
     )
 
 
+# --- Proposals, criteria and scores -------------------------------------------------------------
+# Atelier 3 ran group work per axis ("Qu'avons-nous réalisé de concret depuis 2020 ... ?") plus a
+# "Joker" for other domains, then a "ratissage des propositions". These are its proposals, triaged
+# the ways the secretariat triages: still new, retained (project to create), merged into an
+# existing project, set aside with a reason. The criteria are the five ELIRE dimensions of seed
+# 003 (weights chosen by the commission); the scores make a ranking with a tie (p11 and p12) and
+# priority/score disagreements (p19: priority 3 in the top third; p5 and p20: priority 1 in the
+# bottom third); the last projects are not scored yet.
+
+#: The workshop where the proposals were made.
+PROPOSALS_WORKSHOP = 3
+
+
+@dataclass(frozen=True)
+class ProposalSpec:
+    title: str
+    description: str
+    proposed_by: str
+    axis: int | None  # None: "Joker"
+    communes: tuple[str, ...]
+    status: str = "new"
+    reason: str = ""
+    merged_into_project: str = ""  # a project code
+
+
+PROPOSALS = (
+    ProposalSpec(
+        "Navette intercommunale en soirée",
+        "Relier Crans-Montana, Icogne et Lens le soir et le week-end, en complément des horaires "
+        "coordonnés SMC – Car postal.",
+        "Groupe 1",
+        1,
+        ALL_COMMUNES,
+    ),
+    ProposalSpec(
+        "Parkings d'échange à l'entrée du Haut-Plateau",
+        "Laisser la voiture en bas et monter en transports publics.",
+        "Groupe 1",
+        1,
+        ("Crans-Montana", "Lens"),
+        status="merged",
+        reason="Déjà prévu dans le plan sectoriel de la mobilité.",
+        merged_into_project="p1",
+    ),
+    ProposalSpec(
+        "Réseau de chaleur au bois des forêts communales",
+        "Valoriser le bois des triages dans un réseau de chauffage à distance partagé.",
+        "Groupe 2",
+        2,
+        ("Crans-Montana", "Lens"),
+        status="retained",
+        reason="Retenue par la commission ; la mesure reste à choisir (m9 ou m10).",
+    ),
+    ProposalSpec(
+        "Centrales solaires sur les toits des bâtiments communaux",
+        "Inventaire des toits, puis installations en financement participatif.",
+        "Groupe 2",
+        2,
+        ALL_COMMUNES,
+    ),
+    ProposalSpec(
+        "Carte d'hôte intercommunale pour les résidents secondaires",
+        "Une carte donnant accès aux transports et aux équipements des trois communes.",
+        "Groupe 3",
+        3,
+        ALL_COMMUNES,
+        status="retained",
+        reason="Retenue ; à rattacher à une mesure de l'axe 3.",
+    ),
+    ProposalSpec(
+        "Marché de producteurs du Haut-Plateau",
+        "Un marché hebdomadaire des produits de l'agriculture locale, en saison.",
+        "Groupe 3",
+        3,
+        ("Icogne", "Lens"),
+    ),
+    ProposalSpec(
+        "Observatoire territorial partagé des trois communes",
+        "Réunir les données et les études des communes dans un système d'information territorial.",
+        "Groupe 4",
+        4,
+        ALL_COMMUNES,
+        status="merged",
+        reason="Le géoportail intercommunal réunira ces données.",
+        merged_into_project="p22",
+    ),
+    ProposalSpec(
+        "Label « Commune en santé » pour les trois communes",
+        "Diversification santé : promotion de l'activité physique et de la prévention.",
+        "Groupe 5 (Joker)",
+        None,
+        ALL_COMMUNES,
+    ),
+    ProposalSpec(
+        "Fête intercommunale annuelle",
+        "Une fête commune des trois communes, à tour de rôle.",
+        "Groupe 5 (Joker)",
+        None,
+        ALL_COMMUNES,
+        status="set_aside",
+        reason="Relève des sociétés locales, pas de la SDI ; transmise aux communes.",
+    ),
+)
+
+#: The ELIRE criteria (names as in ``projects.models.CRITERIA_TEMPLATES``) and their weights.
+CRITERIA = (
+    ("Emploi", D(2)),
+    ("Lien social", D(1)),
+    ("Image", D(1)),
+    ("Retour économique sur investissement", D(2)),
+    ("Environnement", D(2)),
+)
+
+#: Scores in the order of ``CRITERIA`` (None: not scored yet), by project code or proposal title.
+SCORES: dict[str, tuple[int | None, ...]] = {
+    "p19": (3, 2, 3, 3, 2),
+    "p24": (3, 1, 2, 3, None),
+    "p1": (2, 3, 2, 2, 3),
+    "p11": (2, 0, 2, 3, 3),
+    "p12": (3, 1, 1, 2, 3),
+    "Réseau de chaleur au bois des forêts communales": (2, 1, 2, 3, None),
+    "p15": (2, 3, 2, 2, 2),
+    "p3": (3, 3, 3, 1, 1),
+    "p13": (2, 0, 1, 2, 3),
+    "p10": (1, 2, 2, 1, 3),
+    "p18": (1, 2, 2, 2, None),
+    "Carte d'hôte intercommunale pour les résidents secondaires": (2, 2, 3, 2, 0),
+    "p22": (1, 2, 2, 2, 1),
+    "p14": (1, 0, 1, 2, 2),
+    "p5": (2, 3, 1, 1, 0),
+    "p20": (0, 1, 1, 0, 0),
+    "Navette intercommunale en soirée": (1, 3, 1, 1, 3),
+    "Centrales solaires sur les toits des bâtiments communaux": (1, 0, 1, 2, None),
+}
+
+#: Comments on some scores: (target, criterion) → comment.
+SCORE_COMMENTS = {
+    ("p3", "Retour économique sur investissement"): (
+        "Coûts d'exploitation élevés : variante réduite à chiffrer."
+    ),
+    ("p20", "Emploi"): "Effet indirect seulement.",
+    ("p19", "Image"): "Très visible pour les hôtes.",
+}
+
+
 #: The group of the secretariat: every permission on the models of these apps (view only on their
 #: history).
 SECRETARIAT_GROUP = "Secrétariat"

@@ -816,6 +816,12 @@ def build_pack(
         changes_sheet(workbook.create_sheet(_("Changements")), changes)
     if decisions is not None:
         decisions_sheet(workbook.create_sheet(_("Décisions")), decisions, on)
+
+    # Proposals and ranking (issue 7), when the strategy has any: cockpit/excel_prioritisation.py.
+    from cockpit.excel_prioritisation import add_prioritisation_sheets
+
+    add_prioritisation_sheets(workbook, strategy, on=on, axes=axes)
+
     for worksheet in workbook.worksheets:
         fit_row_heights(worksheet)
         print_setup(worksheet, strategy_name, on)

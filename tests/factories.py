@@ -156,3 +156,46 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     date = factory.Sequence(lambda n: datetime.date(2021, 1, 1) + datetime.timedelta(days=n))
     value = Decimal("50")
+
+
+# --- Proposals, criteria and scores (issue 7) ---------------------------------------------------
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    """A criterion on the 0–3 scale, weight 1."""
+
+    class Meta:
+        model = "projects.Criterion"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    name = factory.Sequence(lambda n: f"Critère {n}")
+    weight = Decimal(1)
+    scale_min = 0
+    scale_max = 3
+    order = factory.Sequence(lambda n: n)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A new proposal of a strategy, for no axis ("Joker") unless ``axis`` is given."""
+
+    class Meta:
+        model = "projects.Proposal"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Proposition {n}")
+    proposed_by = "Groupe 1"
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    """A score of a project (pass ``proposal=`` and ``project=None`` for a proposal's)."""
+
+    class Meta:
+        model = "projects.Score"
+
+    criterion = factory.SubFactory(CriterionFactory)
+    project = factory.SubFactory(
+        ProjectFactory,
+        measure__domain__axis__strategy=factory.SelfAttribute(".....criterion.strategy"),
+    )
+    proposal = None
+    value = 2

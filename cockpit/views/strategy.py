@@ -16,6 +16,7 @@ from cockpit.forms import CockpitFilterForm
 from cockpit.models import Decision
 from cockpit.rollups import Rollup, measure_rollups
 from cockpit.steering import AxisBlock, build_axes, steering_projects
+from cockpit.views.prioritisation import proposals_section
 from indicators.models import EffectRollup, Indicator
 from projects.models import ImplementationRollup, Project
 from strategies.models import Axis, Measure, Strategy
@@ -112,6 +113,7 @@ def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
             "domains": axis.domains.all(),
             "decisions": Decision.objects.filter(axis=axis).flagged(today),
             "today": today,
+            "proposal_section": proposals_section(request, strategy, axis=axis),
         },
     )
 

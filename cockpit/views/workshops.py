@@ -17,6 +17,8 @@ from cockpit.access import get_in_strategy, get_strategy_for_user
 from cockpit.changes import KINDS, Change, changes_between
 from cockpit.models import Decision, Workshop
 
+from .prioritisation import proposals_section
+
 #: The headings of the "what changed" groups, in the order of ``KINDS``.
 KIND_TITLES = {
     "project_created": _("Projets créés"),
@@ -80,5 +82,6 @@ def workshop_detail(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResp
         "period_end": end,
         "change_groups": group_changes(changes_between(strategy, start, end)),
         "today": on,
+        "proposal_section": proposals_section(request, strategy, workshop=workshop),
     }
     return render(request, "cockpit/workshop.html", context)

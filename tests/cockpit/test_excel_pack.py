@@ -66,6 +66,9 @@ def test_pack_has_every_sheet_in_order(pack):
         "Valeurs",
         "Graphiques",
         "Projets",
+        # The demo has proposals and criteria (tests/cockpit/test_prioritisation_pack.py).
+        "Propositions",
+        "Priorisation",
     ]
 
 
@@ -427,7 +430,7 @@ def test_changes_and_decisions_sheets_are_written_from_any_objects(demo):
         ),
     ]
     pack = open_pack(build_pack(demo, on=on, axes=axes, changes=changes, decisions=decisions))
-    assert pack.sheetnames[-2:] == ["Changements", "Décisions"]
+    assert pack.sheetnames[-4:] == ["Changements", "Décisions", "Propositions", "Priorisation"]
 
     ws = pack["Changements"]
     assert [cell.value for cell in ws[1]] == [

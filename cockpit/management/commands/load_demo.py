@@ -29,7 +29,7 @@ from simple_history.models import HistoricalChanges
 from cockpit import demo_data as data
 from cockpit.models import AgendaItem, Decision, Workshop
 from indicators.models import Indicator, IndicatorValue
-from projects.models import Funding, Project
+from projects.models import CRITERIA_TEMPLATES, Criterion, Funding, Project, Proposal, Score
 from strategies.models import (
     Axis,
     Commune,
@@ -58,6 +58,9 @@ KINDS = {
     "value": "valeurs d'indicateurs",
     "workshop": "ateliers",
     "decision": "décisions",
+    "proposal": "propositions",
+    "criterion": "critères",
+    "score": "notes",
     "user": "comptes",
 }
 
@@ -148,6 +151,7 @@ class DemoLoader:
         self._load_projects(strategy, measures, communes, themes)
         self._load_indicators(strategy, measures)
         self._load_workshops(strategy, measures)
+        self._load_prioritisation(strategy, communes)
         return strategy
 
     def _load_axes(self, strategy: Strategy) -> dict[tuple[int, str], Domain]:
@@ -385,6 +389,63 @@ class DemoLoader:
                         closed_on=decision_spec.closed_on,
                     )
                 self.created["decision"] += 1
+
+    def _load_prioritisation(self, strategy: Strategy, communes: dict[str, Commune]) -> None:
+        """The proposals of atelier 3, the ELIRE criteria and the scores. A proposal that exists
+        keeps its triage and communes; a criterion that exists keeps its weight and its scores
+        (those the secretariat removed are not put back)."""
+        axes = {axis.number: axis for axis in strategy.axes.all()}
+        projects = {project.code: project for project in strategy.projects.all()}
+        workshop = Workshop.objects.filter(
+            strategy=strategy, number=data.PROPOSALS_WORKSHOP
+        ).first()
+        proposals = {}
+        for spec in data.PROPOSALS:
+            proposal, created = self.ensure(
+                "proposal",
+                Proposal,
+                {"strategy": strategy, "title": spec.title},
+                {
+                    "workshop": workshop,
+                    "axis": axes.get(spec.axis),
+                    "description": spec.description,
+                    "proposed_by": spec.proposed_by,
+                    "status": spec.status,
+                    "reason": spec.reason,
+                    "merged_into_project": projects.get(spec.merged_into_project),
+                },
+            )
+            if created:
+                proposal.communes.set([communes[name] for name in spec.communes])
+            proposals[spec.title] = proposal
+        descriptions = {
+            spec.name: spec.description for spec in CRITERIA_TEMPLATES["elire"].criteria
+        }
+        for order, (name, weight) in enumerate(data.CRITERIA, start=1):
+            criterion, created = self.ensure(
+                "criterion",
+                Criterion,
+                {"strategy": strategy, "name": name},
+                {"description": descriptions[name], "weight": weight, "order": order},
+            )
+            if not created:
+                self.existing["score"] += criterion.scores.count()
+                continue
+            for target_key, values in data.SCORES.items():
+                value = values[order - 1]
+                target = projects.get(target_key) or proposals.get(target_key)
+                if value is None or target is None:
+                    continue
+                key = "project" if isinstance(target, Project) else "proposal"
+                self.ensure(
+                    "score",
+                    Score,
+                    {"criterion": criterion, key: target},
+                    {
+                        "value": value,
+                        "comment": data.SCORE_COMMENTS.get((target_key, name), ""),
+                    },
+                )
 
     # --- Accounts -----------------------------------------------------------------------------
 

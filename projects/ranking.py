@@ -1,0 +1,192 @@
+"""The ranking of projects and retained proposals by weighted score, shared by the cockpit's
+ranking page and the Excel pack.
+
+Rows are ordered by weighted score (rounded to one decimal, as shown), best first; unscored rows
+come last. Equal scores share a rank (1, 2, 2, 4) and are reported as ties, so the commission
+decides between them. A project whose priority disagrees with its score is flagged: priority 1 in
+the bottom third of the scored rows, priority 3 in the top third (no thirds under three rows).
+
+``build_ranking`` runs one query for the scores of every row, whatever their number; the caller
+passes the criteria and the rows already loaded (annotated with ``with_weighted_score()``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from strategies.models import Axis
+
+from .models import (
+    Criterion,
+    Project,
+    Proposal,
+    Score,
+    WeightedScore,
+    annotated_weighted_score,
+)
+
+_UNSET: Any = object()
+
+#: Disagreements between a project's priority and its place in the ranking.
+HIGH_PRIORITY_LOW_SCORE = "high_priority_low_score"
+LOW_PRIORITY_HIGH_SCORE = "low_priority_high_score"
+
+
+@dataclass
+class RankingRow:
+    """A project or a retained proposal in the ranking."""
+
+    item: Project | Proposal
+    score: WeightedScore
+    scores: dict[int, Score] = field(default_factory=dict)  # by criterion id
+    cells: list[Score | None] = field(default_factory=list)  # in the order of the criteria
+    rank: int | None = None
+    tied: bool = False
+    disagreement: str = ""
+    #: The project's axis when the caller knows it (no need to select it with the project).
+    known_axis: Any = _UNSET
+
+    @property
+    def is_project(self) -> bool:
+        return isinstance(self.item, Project)
+
+    @property
+    def kind(self) -> str:
+        return "project" if self.is_project else "proposal"
+
+    @property
+    def code(self) -> str:
+        return self.item.code if self.is_project else ""
+
+    @property
+    def title(self) -> str:
+        return self.item.title
+
+    @property
+    def axis(self) -> Axis | None:
+        if self.known_axis is not _UNSET:
+            return self.known_axis
+        if self.is_project:
+            return self.item.measure.domain.axis
+        return self.item.axis
+
+    @property
+    def priority(self) -> int | None:
+        return self.item.priority if self.is_project else None
+
+    @property
+    def budget(self) -> Decimal | None:
+        return self.item.budget_planned if self.is_project else None
+
+    @property
+    def rounded(self) -> Decimal | None:
+        return self.score.rounded
+
+    def value_of(self, criterion: Criterion) -> int | None:
+        score = self.scores.get(criterion.pk)
+        return None if score is None else score.value
+
+    def sort_key(self) -> tuple:
+        rounded = self.rounded
+        return (
+            rounded is None,
+            -(rounded or 0),
+            self.priority or 4,
+            not self.is_project,
+            len(self.code),
+            self.code,
+            self.title.casefold(),
+        )
+
+
+@dataclass
+class Ranking:
+    criteria: list[Criterion]
+    rows: list[RankingRow]
+
+    @property
+    def scored(self) -> list[RankingRow]:
+        return [row for row in self.rows if row.rounded is not None]
+
+    @property
+    def unscored(self) -> list[RankingRow]:
+        return [row for row in self.rows if row.rounded is None]
+
+    @property
+    def ties(self) -> list[list[RankingRow]]:
+        """Groups of two or more rows with the same (shown) weighted score, best first."""
+        groups: dict[Decimal, list[RankingRow]] = defaultdict(list)
+        for row in self.scored:
+            groups[row.rounded].append(row)
+        return [group for group in groups.values() if len(group) > 1]
+
+    @property
+    def disagreements(self) -> list[RankingRow]:
+        return [row for row in self.rows if row.disagreement]
+
+    @property
+    def third(self) -> int:
+        """How many rows make a third of the scored ones (0 under three rows)."""
+        return len(self.scored) // 3
+
+
+def build_ranking(
+    criteria: Sequence[Criterion],
+    projects: Iterable[Project] = (),
+    proposals: Iterable[Proposal] = (),
+) -> Ranking:
+    """Rank ``projects`` and ``proposals`` (annotated with ``with_weighted_score()``, projects
+    with their measure's domain and axis selected) on ``criteria`` (one query for the scores)."""
+    rows = [RankingRow(item, annotated_weighted_score(item)) for item in projects]
+    rows += [RankingRow(item, annotated_weighted_score(item)) for item in proposals]
+    attach_scores(rows, criteria)
+    rows.sort(key=RankingRow.sort_key)
+    ranking = Ranking(list(criteria), rows)
+    _rank(ranking)
+    return ranking
+
+
+def attach_scores(rows: list[RankingRow], criteria: Sequence[Criterion]) -> None:
+    """Give each row its scores, by criterion and in the order of ``criteria`` (one query)."""
+    project_ids = [row.item.pk for row in rows if row.is_project]
+    proposal_ids = [row.item.pk for row in rows if not row.is_project]
+    if not rows:
+        return
+    by_target: dict[tuple[str, int], dict[int, Score]] = defaultdict(dict)
+    scores = Score.objects.filter(Q(project__in=project_ids) | Q(proposal__in=proposal_ids)).only(
+        "pk", "criterion_id", "project_id", "proposal_id", "value", "comment"
+    )
+    for score in scores:
+        key = ("project", score.project_id) if score.project_id else ("proposal", score.proposal_id)
+        by_target[key][score.criterion_id] = score
+    for row in rows:
+        row.scores = by_target.get((row.kind, row.item.pk), {})
+        row.cells = [row.scores.get(criterion.pk) for criterion in criteria]
+
+
+def _rank(ranking: Ranking) -> None:
+    """Competition ranks (1, 2, 2, 4), ties, and priority/score disagreements."""
+    scored = ranking.scored
+    previous: Decimal | None = None
+    rank = 0
+    for position, row in enumerate(scored, start=1):
+        if row.rounded != previous:
+            rank = position
+            previous = row.rounded
+        row.rank = rank
+    tied = {id(row) for group in ranking.ties for row in group}
+    third = ranking.third
+    for row in scored:
+        row.tied = id(row) in tied
+        if not third or not row.is_project:
+            continue
+        if row.priority == Project.Priority.HIGH and row.rank > len(scored) - third:
+            row.disagreement = HIGH_PRIORITY_LOW_SCORE
+        elif row.priority == Project.Priority.LOW and row.rank <= third:
+            row.disagreement = LOW_PRIORITY_HIGH_SCORE
