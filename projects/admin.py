@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from strategies.admin import MeasureAdmin
+from strategies.admin_access import TerritoryScopedAdmin, scope_queryset
 from strategies.models import Axis
 
 from .models import Funding, Mark, Project, today
@@ -26,7 +27,9 @@ class AxisListFilter(admin.SimpleListFilter):
     parameter_name = "axis"
 
     def lookups(self, request, model_admin):
-        axes = Axis.objects.select_related("strategy")
+        axes = scope_queryset(
+            Axis.objects.select_related("strategy"), request.user, "strategy__territory"
+        )
         return [
             (axis.pk, f"{axis.strategy.short_name or axis.strategy.title} – {axis}")
             for axis in axes
@@ -92,7 +95,8 @@ MeasureAdmin.inlines = (*MeasureAdmin.inlines, ProjectInline)
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "strategy__territory"
     # The seed's columns (Projets, Prio, Qui ?, Début, Fin, ok), then status, lateness and measure.
     list_display = (
         "code",

@@ -96,7 +96,8 @@ def queries_for(client, url: str) -> int:
     return len(context.captured_queries)
 
 
-READ_ONLY_FOR_SECRETARIAT = (Territory, Membership)
+# Memberships: the secretariat adds the viewers of its territory (tests/strategies/test_membership_admin.py).
+READ_ONLY_FOR_SECRETARIAT = (Territory,)
 
 
 @pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda model: model.__name__)
