@@ -96,7 +96,7 @@ def queries_for(client, url: str) -> int:
     return len(context.captured_queries)
 
 
-# Memberships: the secretariat adds the viewers of its territory (tests/strategies/test_membership_admin.py).
+# Memberships: the secretariat adds its territory's viewers (tests/strategies/test_admin_scope.py).
 READ_ONLY_FOR_SECRETARIAT = (Territory,)
 
 
