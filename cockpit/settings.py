@@ -133,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before the password is even checked.
-    "axes.backends.AxesStandaloneBackend",
+    "cockpit.auth_backends.WebLoginAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -232,7 +232,7 @@ AXES_FAILURE_LIMIT = envint("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "cockpit.views.errors.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind N reverse proxies the client's address is the N-th from the right of X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0) or None

@@ -5,10 +5,14 @@
 - ``exports``: the Excel pack of the cockpit
 - ``reports``: timeline, modèle d'efficacité, communes matrix
 - ``workshops``: the commission's workshops, their decisions and what changed between them
+- ``public``: the read-only cockpit of a strategy marked public (no login)
+- ``errors``: the refused-form (CSRF) page; Django's own handlers render templates/400.html,
+  403.html, 404.html and 500.html
 """
 
 from .drilldown import indicator_detail, project_detail
 from .exports import strategy_pack, workshop_pack
+from .public import public_axis, public_cockpit, public_home, public_indicator, public_measure
 from .reports import communes_matrix, effectiveness_model, timeline
 from .strategy import axis_detail, home, measure_detail, strategy_cockpit
 from .workshops import workshop_detail, workshops
@@ -21,6 +25,11 @@ __all__ = [
     "indicator_detail",
     "measure_detail",
     "project_detail",
+    "public_axis",
+    "public_cockpit",
+    "public_home",
+    "public_indicator",
+    "public_measure",
     "strategy_cockpit",
     "strategy_pack",
     "timeline",
