@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from strategies.models import Strategy
@@ -25,27 +25,27 @@ def get_public_strategy(pk: int) -> Strategy:
     return get_object_or_404(Strategy.objects.filter(is_public=True), pk=pk)
 
 
-@require_GET
+@require_safe
 def public_home(request: HttpRequest) -> HttpResponse:
     return render_home(request, Strategy.objects.filter(is_public=True), public=True)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def public_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_cockpit(request, get_public_strategy(pk), public=True)
 
 
-@require_GET
+@require_safe
 def public_axis(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
     return render_axis(request, get_public_strategy(pk), axis_pk, public=True)
 
 
-@require_GET
+@require_safe
 def public_measure(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     return render_measure(request, get_public_strategy(pk), measure_pk, public=True)
 
 
-@require_GET
+@require_safe
 def public_indicator(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     return render_indicator(request, get_public_strategy(pk), indicator_pk, public=True)

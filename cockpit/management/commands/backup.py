@@ -1,0 +1,52 @@
+"""``manage.py backup [--output FILE]``: the whole installation's data in one compressed JSON file,
+for SQLite as for PostgreSQL (``restore`` loads it back).
+
+What is saved: every territory, strategy, project, indicator, workshop and their history, the
+accounts, groups and memberships, the admin's log. What is not: what ``migrate`` recreates
+(content types, permissions), sessions, and the failed-login records of django-axes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+from django.utils import timezone
+
+#: Left out of a backup: rebuilt by ``migrate`` or short-lived.
+EXCLUDED = (
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Sauvegarde toutes les données (territoires, stratégies, historique, comptes) dans un "
+        "fichier JSON compressé, à recharger avec « restore »."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--output",
+            help="Fichier à écrire (.json.gz) ; défaut : backups/cockpit_AAAA-MM-JJ_HHMMSS.json.gz",
+        )
+
+    def handle(self, *args, output: str | None = None, **options) -> None:
+        if output is None:
+            stamp = timezone.localtime().strftime("%Y-%m-%d_%H%M%S")
+            output = str(Path(settings.BASE_DIR) / "backups" / f"cockpit_{stamp}.json.gz")
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=list(EXCLUDED),
+            output=output,
+            verbosity=0,
+        )
+        size = Path(output).stat().st_size
+        self.stdout.write(self.style.SUCCESS(f"Sauvegarde écrite : {output} ({size} octets)."))
