@@ -156,3 +156,24 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     date = factory.Sequence(lambda n: datetime.date(2021, 1, 1) + datetime.timedelta(days=n))
     value = Decimal("50")
+
+
+# --- Workshops and decisions (cockpit app) ---------------------------------------------------
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cockpit.Workshop"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    date = datetime.date(2024, 6, 3)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cockpit.Decision"
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    text = factory.Sequence(lambda n: f"Décision {n}")
