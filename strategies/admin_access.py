@@ -296,30 +296,27 @@ class TerritoryScopedAdmin(ScopedChoicesMixin):
     # found.
     def history_view(self, request, object_id, extra_context=None):
         if is_historised(self.model) and self.get_object(request, unquote(object_id)) is None:
-            record = (
-                self._history()
-                .filter(**{self.model._meta.pk.attname: unquote(object_id)})
-                .order_by("-history_date")
-                .first()
-            )
+            record = self._record(object_id).order_by("-history_date").first()
             if record is None or not self.in_scope(request, record.instance):
                 raise Http404
         return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        record = (
-            self._history()
-            .filter(**{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id})
-            .first()
-        )
+        record = self._record(object_id).filter(history_id=version_id).first()
         if record is None or not self.in_scope(request, record.instance):
             raise Http404
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
 
-    def _history(self):
-        return getattr(self.model, self.model._meta.simple_history_manager_attribute)
+    def _record(self, object_id):
+        """The history records of the object ``object_id`` (none for a malformed id)."""
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return history.none()
+        return history.filter(**{self.model._meta.pk.attname: pk})
 
     # The optimistic lock on the change form of a historised model.
     def locks_version(self, request, obj) -> bool:
