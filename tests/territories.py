@@ -155,3 +155,35 @@ def world_fixture():
 
 def make_public(strategy: Strategy) -> None:
     Strategy.objects.filter(pk=strategy.pk).update(is_public=True)
+
+
+def admin_form_data(response, **changes) -> dict:
+    """What a browser would post back from an admin change form, with ``changes``."""
+    data = {}
+
+    def add(form, name):
+        value = form[name].value()
+        if value is False or value is None:
+            value = "" if value is None else None
+        if value is True:
+            value = "on"
+        if isinstance(value, datetime.date):
+            value = value.strftime("%d.%m.%Y")
+        if isinstance(value, Decimal):
+            value = str(value)
+        if value is not None:
+            data[form.add_prefix(name)] = value
+
+    form = response.context["adminform"].form
+    for name in form.fields:
+        add(form, name)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            add(formset.management_form, name)
+        for inline_form in formset.forms:
+            for name in inline_form.fields:
+                add(inline_form, name)
+    data.update(changes)
+    data["_save"] = "Enregistrer"
+    return data

@@ -4,7 +4,6 @@ cockpit's journal, with who made it."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,41 +13,10 @@ from django.urls import reverse
 from indicators.models import Indicator
 from projects.models import Project
 from strategies.admin_access import VERSION_FIELD
+from tests.territories import admin_form_data as form_data
 from tests.territories import world_fixture
 
 world = world_fixture()
-
-
-def form_data(response, **changes) -> dict:
-    """What a browser would post back from an admin change form, with ``changes``."""
-    data = {}
-
-    def add(form, name):
-        value = form[name].value()
-        if value is False or value is None:
-            value = "" if value is None else None
-        if value is True:
-            value = "on"
-        if isinstance(value, datetime.date):
-            value = value.strftime("%d.%m.%Y")
-        if isinstance(value, Decimal):
-            value = str(value)
-        if value is not None:
-            data[form.add_prefix(name)] = value
-
-    form = response.context["adminform"].form
-    for name in form.fields:
-        add(form, name)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            add(formset.management_form, name)
-        for inline_form in formset.forms:
-            for name in inline_form.fields:
-                add(inline_form, name)
-    data.update(changes)
-    data["_save"] = "Enregistrer"
-    return data
 
 
 def editor(world) -> Client:

@@ -1,5 +1,8 @@
-"""``manage.py backup [--output FILE]``: the whole installation's data in one compressed JSON file,
-for SQLite as for PostgreSQL (``restore`` loads it back).
+"""``manage.py backup [--output FILE]``: the whole installation's data in one compressed file, for
+SQLite as for PostgreSQL (``restore`` loads it back).
+
+Django's XML serialisation, because it keeps every value exactly (its JSON one cuts times to the
+millisecond, which would reorder the history written within one).
 
 What is saved: every territory, strategy, project, indicator, workshop and their history, the
 accounts, groups and memberships, the admin's log. What is not: what ``migrate`` recreates
@@ -26,22 +29,23 @@ EXCLUDED = (
 class Command(BaseCommand):
     help = (
         "Sauvegarde toutes les données (territoires, stratégies, historique, comptes) dans un "
-        "fichier JSON compressé, à recharger avec « restore »."
+        "fichier XML compressé, à recharger avec « restore »."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--output",
-            help="Fichier à écrire (.json.gz) ; défaut : backups/cockpit_AAAA-MM-JJ_HHMMSS.json.gz",
+            help="Fichier à écrire (.xml.gz) ; défaut : backups/cockpit_AAAA-MM-JJ_HHMMSS.xml.gz",
         )
 
     def handle(self, *args, output: str | None = None, **options) -> None:
         if output is None:
             stamp = timezone.localtime().strftime("%Y-%m-%d_%H%M%S")
-            output = str(Path(settings.BASE_DIR) / "backups" / f"cockpit_{stamp}.json.gz")
+            output = str(Path(settings.BASE_DIR) / "backups" / f"cockpit_{stamp}.xml.gz")
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         call_command(
             "dumpdata",
+            format="xml",
             natural_foreign=True,
             natural_primary=True,
             exclude=list(EXCLUDED),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError, call_command
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="La sauvegarde (.json ou .json.gz).")
+        parser.add_argument("file", help="La sauvegarde (.xml.gz, ou .json de Django).")
         parser.add_argument(
             "--noinput",
             "--no-input",
@@ -39,9 +39,18 @@ class Command(BaseCommand):
             )
             if answer.strip().lower() != "oui":
                 raise CommandError("Restauration annulée : rien n'a changé.")
+        connection = connections[DEFAULT_DB_ALIAS]
         with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            if connection.vendor == "postgresql":
+                # TRUNCATE refuses tables with foreign-key checks still pending in this
+                # transaction: run them now; loading then defers them again until the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             # flush empties every table, then recreates content types and permissions (the
             # post-migrate signal), which the backup names by their natural keys.
             call_command("flush", interactive=False, verbosity=0)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             call_command("loaddata", file, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Données restaurées depuis {file}."))
