@@ -357,7 +357,11 @@ class AccountField(forms.Field):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("compte (nom d'utilisateur ou adresse e-mail)"))
+        kwargs.setdefault("label", _("Compte (nom d'utilisateur ou adresse e-mail)"))
+        kwargs.setdefault(
+            "help_text",
+            _("Un compte existant et actif ; il devient membre de la commission du territoire."),
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):

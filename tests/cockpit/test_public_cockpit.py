@@ -130,3 +130,30 @@ def test_members_pages_keep_everything(published):
 
 def test_public_page_answers_head_requests(published):
     assert Client().head(public_urls(published)["strategy"]).status_code == 200
+
+
+def public_queries(url: str, **headers) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(url, headers=headers)  # warm-up
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url, headers=headers).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("fragment", [False, True], ids=["page", "htmx-fragment"])
+def test_public_cockpit_queries_do_not_grow_with_projects(published, fragment):
+    from tests.factories import IndicatorFactory, IndicatorValueFactory, ProjectFactory
+
+    url = public_urls(published)["strategy"]
+    headers = {"HX-Request": "true"} if fragment else {}
+    few = public_queries(url, **headers)
+    for index in range(12):
+        ProjectFactory(measure=published.a.measure, code=f"p{100 + index}")
+        indicator = IndicatorFactory(
+            axis=published.a.axis, strategy=published.a.strategy, code=f"s{100 + index}"
+        )
+        IndicatorValueFactory(indicator=indicator)
+    assert public_queries(url, **headers) == few
