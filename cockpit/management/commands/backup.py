@@ -46,8 +46,9 @@ class Command(BaseCommand):
         call_command(
             "dumpdata",
             format="xml",
+            # Content types and permissions by name (``migrate`` numbers them anew); every other
+            # row keeps its id, so that links and history stay exact.
             natural_foreign=True,
-            natural_primary=True,
             exclude=list(EXCLUDED),
             output=output,
             verbosity=0,
