@@ -9,7 +9,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # apt-get as root, through sudo otherwise.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
-.PHONY: run test install system-deps messages compilemessages lint format check-deploy clean
+.PHONY: run test install system-deps messages compilemessages lint format check-deploy serve backup restore clean
 
 run: install compilemessages  ## set up, migrate, load the demo territory, serve on 127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -63,6 +63,26 @@ check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=cockpit.example.org \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Production: gunicorn behind a reverse proxy, static files served by whitenoise. Needs at least
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README: "Deployment"). `make serve BIND=0.0.0.0:8000`.
+BIND ?= 127.0.0.1:8000
+WORKERS ?= 3
+serve: install compilemessages  ## migrate, collect the static files and serve with gunicorn
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "DJANGO_SECRET_KEY is not set: see README, Deployment"; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn cockpit.wsgi --bind $(BIND) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Backups of the data (README: "Backup and restore"): `make backup` writes
+# backups/cockpit_<date>.xml.gz (or FILE=...); `make restore FILE=...` replaces every row by it.
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output $(FILE))
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/cockpit_....xml.gz"; exit 1; }
+	$(PY) manage.py restore $(FILE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from strategies.admin_access import ScopedInline, TerritoryScopedAdmin
+
 from .models import AgendaItem, Decision, Workshop
 
 
@@ -12,7 +14,7 @@ class AgendaItemInline(admin.TabularInline):
     fields = ("order", "text")
 
 
-class DecisionInline(admin.StackedInline):
+class DecisionInline(ScopedInline, admin.StackedInline):
     model = Decision
     extra = 0
     fields = (
@@ -26,7 +28,8 @@ class DecisionInline(admin.StackedInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(SimpleHistoryAdmin):
+class WorkshopAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "strategy__territory"
     list_display = ("number", "title", "date", "place", "strategy")
     list_display_links = ("number", "title")
     list_filter = ("strategy",)
@@ -42,7 +45,8 @@ class WorkshopAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "workshop__strategy__territory"
     list_display = ("workshop", "text", "owner", "due_date", "status", "overdue")
     list_filter = ("status", "workshop")
     list_select_related = ("workshop",)

@@ -5,10 +5,12 @@ the small typed helpers below (the healthchecks way). Development defaults are s
 ``DJANGO_DEBUG`` off, ``DJANGO_SECRET_KEY`` is required.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,16 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envheader(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` (or ``X-Forwarded-Proto=https``) → ``("HTTP_X_FORWARDED_PROTO",
+    "https")``: the header a trusted proxy sets on HTTPS requests; None when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _sep, expected = value.partition("=")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), (expected.strip() or "https")
+
+
 DEBUG = envbool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -46,7 +58,8 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG e
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, open to superusers and territory editors only (strategies/admin_site.py).
+    "strategies.admin_site.CockpitAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +70,8 @@ INSTALLED_APPS = [
     "template_partials",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
     "strategies",
     "projects",
     "indicators",
@@ -65,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cockpit.urls"
@@ -113,6 +131,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before the password is even checked.
+    "cockpit.auth_backends.WebLoginAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cockpit:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -128,7 +151,12 @@ EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "cockpit@localhost")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who receives the report of a server error (500) by mail: comma-separated addresses.
+ADMINS = [("", address) for address in envlist("DJANGO_ADMINS", "")]
 
 # French is the source language of the interface; English is the second one.
 LANGUAGE_CODE = "fr"
@@ -159,16 +187,60 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Production hardening; each can be relaxed through the environment behind a proxy.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy that terminates HTTPS, name the header it sets on HTTPS requests
+# (DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto); never trust it without such a proxy.
+SECURE_PROXY_SSL_HEADER = envheader("DJANGO_SECURE_PROXY_SSL_HEADER")
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
+LANGUAGE_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx gets the token from <body hx-headers>, forms from a field.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies off) gets a page in the app's look, not Django's.
+CSRF_FAILURE_VIEW = "cockpit.views.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts come from this site
+# only; no inline script, no inline style, no eval, no framing. htmx is served from our static
+# files and configured not to inject its own <style> (templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Repeated failed logins (django-axes): after DJANGO_AXES_FAILURE_LIMIT failures for one user
+# name from one address, that pair is locked out for DJANGO_AXES_COOLOFF_MINUTES; a success
+# resets the count. Attempts are kept in the database (admin: "Axes").
+AXES_FAILURE_LIMIT = envint("DJANGO_AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cockpit.views.errors.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind N reverse proxies the client's address is the N-th from the right of X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LOGGING = {
     "version": 1,

@@ -50,9 +50,24 @@ cockpit_patterns = [
     ),
 ]
 
+# The public cockpit of a published strategy: the same URL names in the "public" instance of the
+# "cockpit" application, so the shared templates link to public pages (cockpit/views/public.py).
+public_patterns = [
+    path("", views.public_home, name="home"),
+    path("strategies/<int:pk>/", views.public_cockpit, name="strategy"),
+    path("strategies/<int:pk>/axes/<int:axis_pk>/", views.public_axis, name="axis"),
+    path("strategies/<int:pk>/mesures/<int:measure_pk>/", views.public_measure, name="measure"),
+    path(
+        "strategies/<int:pk>/indicateurs/<int:indicator_pk>/",
+        views.public_indicator,
+        name="indicator",
+    ),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("public/", include((public_patterns, "cockpit"), namespace="public")),
     path("", include((cockpit_patterns, "cockpit"))),
 ]

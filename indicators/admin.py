@@ -3,6 +3,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from strategies.admin_access import TerritoryScopedAdmin
+
 from .models import Indicator, IndicatorValue, format_number, format_percent
 
 
@@ -15,7 +17,8 @@ class IndicatorValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "strategy__territory"
     list_display = (
         "code",
         "name",
@@ -102,7 +105,8 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "indicator__strategy__territory"
     list_display = ("indicator", "date", "value", "source")
     list_filter = ("indicator__strategy", "indicator__level")
     list_select_related = ("indicator",)

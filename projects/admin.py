@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from strategies.admin import MeasureAdmin, StrategyAdmin
+from strategies.admin_access import ScopedInline, TerritoryScopedAdmin, scope_queryset
 from strategies.models import Axis, Measure, Strategy, code_validator
 
 from .models import (
@@ -47,7 +48,9 @@ class AxisListFilter(admin.SimpleListFilter):
     parameter_name = "axis"
 
     def lookups(self, request, model_admin):
-        axes = Axis.objects.select_related("strategy")
+        axes = scope_queryset(
+            Axis.objects.select_related("strategy"), request.user, "strategy__territory"
+        )
         return [
             (axis.pk, f"{axis.strategy.short_name or axis.strategy.title} – {axis}")
             for axis in axes
@@ -113,7 +116,8 @@ MeasureAdmin.inlines = (*MeasureAdmin.inlines, ProjectInline)
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "strategy__territory"
     # The seed's columns (Projets, Prio, Qui ?, Début, Fin, ok), then status, lateness and measure.
     list_display = (
         "code",
@@ -217,7 +221,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 # adding a form to it.
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ScopedInline, admin.TabularInline):
     """The strategy's criteria and their weights, on the strategy's page."""
 
     model = Criterion
@@ -278,7 +282,8 @@ class CriteriaTemplateForm(forms.Form):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
+    territory_path = "strategy__territory"
     list_display = ("name", "strategy", "order", "weight", "scale", "n_scores")
     list_display_links = ("name",)
     list_editable = ("order", "weight")
@@ -319,7 +324,9 @@ class CriterionAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = CriteriaTemplateForm(request.POST or None, initial=request.GET.dict())
-        form.fields["strategy"].queryset = Strategy.objects.for_user(request.user)
+        form.fields["strategy"].queryset = scope_queryset(
+            Strategy.objects.all(), request.user, "territory"
+        )
         if request.method == "POST" and form.is_valid():
             strategy = form.cleaned_data["strategy"]
             key = form.cleaned_data["template"]
@@ -336,7 +343,7 @@ class CriterionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/projects/criterion/from_template.html", context)
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(ScopedInline, admin.TabularInline):
     """The scores of a proposal, on its page; criteria of its strategy only."""
 
     model = Score
@@ -374,7 +381,8 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Score)
-class ScoreAdmin(SimpleHistoryAdmin):
+class ScoreAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "criterion__strategy__territory"
     list_display = ("criterion", "target", "value", "short_comment", "scored_by", "scored_at")
     list_filter = ("criterion__strategy", "criterion")
     list_select_related = ("criterion", "project", "proposal", "scored_by")
@@ -398,7 +406,9 @@ class ProposalAxisFilter(admin.SimpleListFilter):
     parameter_name = "axis"
 
     def lookups(self, request, model_admin):
-        axes = Axis.objects.select_related("strategy")
+        axes = scope_queryset(
+            Axis.objects.select_related("strategy"), request.user, "strategy__territory"
+        )
         return [
             (JOKER, JOKER_LABEL),
             *(
@@ -503,7 +513,8 @@ class MergeForm(ReasonForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "strategy__territory"
     list_display = (
         "title",
         "axis_display",

@@ -50,6 +50,11 @@ class YearTick:
     width: float
     labelled: bool = True
 
+    @property
+    def center(self) -> float:
+        """Where the year's label sits, in %."""
+        return self.x + self.width / 2
+
 
 @dataclass(frozen=True)
 class Scale:

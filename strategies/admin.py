@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_access import EditedBySuperusersInline, TerritoryMembershipAdmin, TerritoryScopedAdmin
 from .models import Axis, Commune, Domain, Measure, Membership, Strategy, Territory, Theme
 
 
@@ -10,14 +11,15 @@ class CommuneInline(admin.TabularInline):
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(EditedBySuperusersInline, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
+    territory_path = ""
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -25,7 +27,8 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
+    territory_path = "territory"
     list_display = ("name", "territory")
     list_filter = ("territory",)
     list_select_related = ("territory",)
@@ -33,7 +36,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(TerritoryMembershipAdmin, admin.ModelAdmin):
     list_display = ("user", "territory", "role")
     list_filter = ("role", "territory")
     list_select_related = ("user", "territory")
@@ -54,7 +57,8 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(SimpleHistoryAdmin):
+class StrategyAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "territory"
     list_display = ("title", "short_name", "territory", "start_year", "horizon_year", "phase")
     list_filter = ("phase", "territory", "is_public")
     list_select_related = ("territory",)
@@ -90,7 +94,8 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(Axis)
-class AxisAdmin(SimpleHistoryAdmin):
+class AxisAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "strategy__territory"
     list_display = ("__str__", "strategy")
     list_filter = ("strategy",)
     list_select_related = ("strategy__territory",)
@@ -100,7 +105,8 @@ class AxisAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
+    territory_path = "axis__strategy__territory"
     list_display = ("title", "axis", "order")
     list_filter = ("axis__strategy", "axis")
     list_select_related = ("axis",)
@@ -109,7 +115,8 @@ class DomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
+    territory_path = "strategy__territory"
     list_display = ("name", "strategy")
     list_filter = ("strategy",)
     list_select_related = ("strategy__territory",)
@@ -118,7 +125,8 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_path = "strategy__territory"
     list_display = ("code", "title", "domain", "axis", "lead", "objective_code")
     list_display_links = ("code", "title")
     list_filter = ("strategy", "domain__axis")

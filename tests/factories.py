@@ -199,3 +199,24 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     )
     proposal = None
     value = 2
+
+
+# --- Workshops and decisions (cockpit app) ---------------------------------------------------
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cockpit.Workshop"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    date = datetime.date(2024, 6, 3)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cockpit.Decision"
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    text = factory.Sequence(lambda n: f"Décision {n}")

@@ -6,6 +6,9 @@
 - ``reports``: timeline, modèle d'efficacité, communes matrix
 - ``workshops``: the commission's workshops, their decisions and what changed between them
 - ``prioritisation``: proposals, the scoring grid and the ranking
+- ``public``: the read-only cockpit of a strategy marked public (no login)
+- ``errors``: the refused-form (CSRF) page; Django's own handlers render templates/400.html,
+  403.html, 404.html and 500.html
 """
 
 from .drilldown import indicator_detail, project_detail
@@ -18,6 +21,7 @@ from .prioritisation import (
     scoring,
     workshop_proposal,
 )
+from .public import public_axis, public_cockpit, public_home, public_indicator, public_measure
 from .reports import communes_matrix, effectiveness_model, timeline
 from .strategy import axis_detail, home, measure_detail, strategy_cockpit
 from .workshops import workshop_detail, workshops
@@ -32,6 +36,11 @@ __all__ = [
     "measure_detail",
     "project_detail",
     "proposals",
+    "public_axis",
+    "public_cockpit",
+    "public_home",
+    "public_indicator",
+    "public_measure",
     "ranking",
     "score_cell",
     "scoring",

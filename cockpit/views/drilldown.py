@@ -1,10 +1,11 @@
-"""Project and indicator pages, and the journal of a project's changes."""
+"""Project and indicator pages, and the journal of their changes (who, when, what)."""
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -22,8 +23,9 @@ from cockpit.access import get_in_strategy, get_strategy_for_user
 from cockpit.models import Decision
 from cockpit.templatetags.cockpit_extras import STATUS_WORDS
 from indicators.charts import trend_chart
-from indicators.models import Indicator, format_number
+from indicators.models import Indicator, IndicatorValue, format_number
 from projects.models import Project
+from strategies.models import Strategy
 
 #: A long text (description, status comment) is cut to this many characters in the journal.
 JOURNAL_TEXT_CHARS = 120
@@ -46,6 +48,9 @@ class JournalEntry:
     user: str | Promise
     reason: str
     changes: tuple[FieldChange, ...] = ()
+    #: What the entry is about when it is not the page's object: "01.06.2025" for the value of
+    #: that date, on an indicator's page.
+    value_date: str = ""
 
 
 def build_journal(records: Sequence[HistoricalChanges]) -> list[JournalEntry]:
@@ -143,9 +148,34 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
     return render(request, "cockpit/project_detail.html", context)
 
 
+def indicator_journal(indicator: Indicator) -> list[JournalEntry]:
+    """The changes of the indicator (target, dates...) and of its values (recorded, corrected,
+    deleted), newest first, in two queries whatever their number."""
+    entries = build_journal(
+        list(indicator.history.select_related("history_user", "strategy", "axis", "measure"))
+    )
+    by_value = defaultdict(list)
+    for record in IndicatorValue.history.filter(indicator_id=indicator.pk).select_related(
+        "history_user"
+    ):
+        by_value[record.id].append(record)
+    for records in by_value.values():
+        latest = max(records, key=lambda record: (record.history_date, record.history_id))
+        when = date_format(latest.date, "SHORT_DATE_FORMAT")
+        entries.extend(replace(entry, value_date=when) for entry in build_journal(records))
+    entries.sort(key=lambda entry: entry.date, reverse=True)
+    return entries
+
+
 @login_required
 def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
-    strategy = get_strategy_for_user(request, pk)
+    return render_indicator(request, get_strategy_for_user(request, pk), indicator_pk)
+
+
+def render_indicator(
+    request: HttpRequest, strategy: Strategy, indicator_pk: int, public: bool = False
+) -> HttpResponse:
+    """The indicator page; in public, without the values' comments nor the journal (people)."""
     on = timezone.localdate()
     indicator = get_in_strategy(
         Indicator.objects.select_related(
@@ -166,5 +196,7 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
         "values": values,
         "chart": trend_chart(indicator, values, on),
         "on": on,
+        "journal": [] if public else indicator_journal(indicator),
+        "public": public,
     }
     return render(request, "cockpit/indicator_detail.html", context)

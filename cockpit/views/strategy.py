@@ -1,4 +1,9 @@
-"""Home, strategy cockpit (with its filters and htmx fragment), axis and measure pages."""
+"""Home, strategy cockpit (with its filters and htmx fragment), axis and measure pages.
+
+Each page is rendered by a ``render_*`` function that the members' view (login, membership) and
+the public view of a published strategy (``public.py``) share; ``public=True`` leaves out what the
+public does not see (budgets, decisions, people) and the links to the members' pages.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +31,11 @@ from strategies.models import Axis, Measure, Strategy
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The strategies the user may see, each with a one-line summary (fixed number of queries)."""
-    strategies = list(Strategy.objects.for_user(request.user))
+    return render_home(request, Strategy.objects.for_user(request.user))
+
+
+def render_home(request: HttpRequest, strategies, public: bool = False) -> HttpResponse:
+    strategies = list(strategies)
     today = timezone.localdate()
     projects = Project.objects.filter(strategy__in=strategies).rollup_by("strategy", today)
     indicators = Indicator.objects.filter(
@@ -42,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         for strategy in strategies
     ]
-    return render(request, "cockpit/home.html", {"cards": cards, "today": today})
+    return render(request, "cockpit/home.html", {"cards": cards, "today": today, "public": public})
 
 
 def filtered_axes(
@@ -71,9 +80,14 @@ def filtered_axes(
 def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
     """The cockpit: header, then per axis its two rollups and its steering table; filtered by a
     GET form. An htmx request gets the axes fragment only."""
-    strategy = get_strategy_for_user(request, pk)
+    return render_cockpit(request, get_strategy_for_user(request, pk))
+
+
+def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = False) -> HttpResponse:
     today = timezone.localdate()
     form = CockpitFilterForm(strategy, request.GET or None)
+    if public:
+        del form.fields["lead"]  # people are not shown in public
     filtering = bool(form.filters)
     axes = filtered_axes(strategy, form, today)
     context = {
@@ -84,6 +98,7 @@ def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
         "filtering": filtering,
         "shown_projects": sum(len(block.projects) for block in axes),
         "today": today,
+        "public": public,
     }
     template = "cockpit/strategy.html#axes" if request.htmx else "cockpit/strategy.html"
     return render(request, template, context)
@@ -92,7 +107,12 @@ def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
-    strategy = get_strategy_for_user(request, pk)
+    return render_axis(request, get_strategy_for_user(request, pk), axis_pk)
+
+
+def render_axis(
+    request: HttpRequest, strategy: Strategy, axis_pk: int, public: bool = False
+) -> HttpResponse:
     axis = get_in_strategy(Axis.objects.all(), strategy, axis_pk)
     today = timezone.localdate()
     (block,) = build_axes(
@@ -111,9 +131,10 @@ def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
             "axis": axis,
             "axis_block": block,
             "domains": axis.domains.all(),
-            "decisions": Decision.objects.filter(axis=axis).flagged(today),
+            "decisions": [] if public else Decision.objects.filter(axis=axis).flagged(today),
             "today": today,
-            "proposal_section": proposals_section(request, strategy, axis=axis),
+            "proposal_section": None if public else proposals_section(request, strategy, axis=axis),
+            "public": public,
         },
     )
 
@@ -121,7 +142,12 @@ def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    strategy = get_strategy_for_user(request, pk)
+    return render_measure(request, get_strategy_for_user(request, pk), measure_pk)
+
+
+def render_measure(
+    request: HttpRequest, strategy: Strategy, measure_pk: int, public: bool = False
+) -> HttpResponse:
     measure = get_in_strategy(
         Measure.objects.select_related("domain__axis").prefetch_related("themes"),
         strategy,
@@ -139,7 +165,8 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
             "rollup": measure_rollups(strategy, today, measures=[measure.pk])[measure.pk],
             "indicators": indicators,
             "projects": steering_projects(strategy, today).filter(measure=measure),
-            "decisions": Decision.objects.filter(measure=measure).flagged(today),
+            "decisions": [] if public else Decision.objects.filter(measure=measure).flagged(today),
             "today": today,
+            "public": public,
         },
     )

@@ -136,7 +136,7 @@ def test_timeline_marks_today_with_its_date_and_year_ticks(member_client, demo):
 
     assert dmy(timezone.localdate()) in page
     assert 'class="gantt-today"' in page
-    assert f"left: {scale.today_x:.3f}%" in page
+    assert f'x1="{scale.today_x:.3f}%"' in page
     first = Project.objects.for_strategy(demo).order_by("start_date").first().start_date
     assert f">{first.year}<" in page
     assert f">{timezone.localdate().year}<" in page

@@ -345,6 +345,7 @@ def test_a_commission_member_cannot_triage(client, setting):
 
 def test_staff_without_the_permission_gets_403(client, setting):
     user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, territory=setting["strategy"].territory, role="editor")
     user.user_permissions.add(*Permission.objects.filter(codename="view_proposal"))
     client.force_login(user)
     assert client.get(triage_url("ecarter", setting["proposal"])).status_code == 403

@@ -463,9 +463,9 @@ class DemoLoader:
             ct for model, ct in content_types.items() if issubclass(model, HistoricalChanges)
         ]
         current = [ct for ct in content_types.values() if ct not in historical]
-        # Territories and memberships decide who sees what: the secretariat reads them, only
-        # superusers change them.
-        read_only = [ct for model, ct in content_types.items() if model in (Territory, Membership)]
+        # Territories decide who sees what: the secretariat reads them, only superusers change
+        # them. Memberships: the admin lets an editor manage only the viewers of their territory.
+        read_only = [ct for model, ct in content_types.items() if model is Territory]
         group.permissions.add(
             *Permission.objects.filter(
                 (Q(content_type__in=current) & ~Q(content_type__in=read_only))
