@@ -3,7 +3,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from strategies.import_admin import SpreadsheetAdminMixin
+
 from .models import Indicator, IndicatorValue, format_number, format_percent
+from .resources import IndicatorResource, IndicatorValueResource
 
 
 class IndicatorValueInline(admin.TabularInline):
@@ -15,7 +18,8 @@ class IndicatorValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = (IndicatorResource,)
     list_display = (
         "code",
         "name",
@@ -102,7 +106,9 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = (IndicatorValueResource,)
+    strategy_path = "indicator__strategy"
     list_display = ("indicator", "date", "value", "source")
     list_filter = ("indicator__strategy", "indicator__level")
     list_select_related = ("indicator",)

@@ -8,9 +8,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from strategies.admin import MeasureAdmin
+from strategies.import_admin import SpreadsheetAdminMixin
 from strategies.models import Axis
 
 from .models import Funding, Mark, Project, today
+from .resources import ProjectResource
 
 
 def mark_html(mark: str) -> str:
@@ -92,7 +94,8 @@ MeasureAdmin.inlines = (*MeasureAdmin.inlines, ProjectInline)
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = (ProjectResource,)
     # The seed's columns (Projets, Prio, Qui ?, Début, Fin, ok), then status, lateness and measure.
     list_display = (
         "code",

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .import_admin import SpreadsheetAdminMixin
 from .models import Axis, Commune, Domain, Measure, Membership, Strategy, Territory, Theme
+from .resources import MeasureResource
 
 
 class CommuneInline(admin.TabularInline):
@@ -118,7 +120,8 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = (MeasureResource,)
     list_display = ("code", "title", "domain", "axis", "lead", "objective_code")
     list_display_links = ("code", "title")
     list_filter = ("strategy", "domain__axis")
