@@ -3,6 +3,7 @@ by its code within the strategy, a value by its indicator's code and its date.""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -106,9 +107,9 @@ class IndicatorResource(SpreadsheetResource):
         "Unité": "nuitées",
         "Sens": "à augmenter",
         "État actuel": 1250000,
-        "Date de l'état actuel": "31.12.2019",
+        "Date de l'état actuel": datetime.date(2019, 12, 31),
         "État visé": 1400000,
-        "Échéance": "31.12.2028",
+        "Échéance": datetime.date(2028, 12, 31),
         "Fourchette : minimum": "",
         "Fourchette : maximum": "",
         "Source": "Office fédéral de la statistique",
@@ -162,7 +163,7 @@ class IndicatorValueResource(SpreadsheetResource):
     }
     example: dict[str, Any] = {
         "Indicateur": "s1",
-        "Date": "31.12.2025",
+        "Date": datetime.date(2025, 12, 31),
         "Valeur": 1325000,
         "Source": "Office fédéral de la statistique",
         "Commentaire": "Chiffre provisoire",

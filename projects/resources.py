@@ -4,6 +4,7 @@ their names, with the seed's columns (Projets, Prio, Qui ?, Début, Fin...)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,9 @@ class ProjectResource(SpreadsheetResource):
     budget_planned = Field("budget_planned", "Budget prévu", widget=DecimalWidget(kind="money"))
     budget_spent = Field("budget_spent", "Budget dépensé", widget=DecimalWidget(kind="money"))
     budget_kind = Field(
-        "budget_kind", "Nature du budget", widget=ChoiceWidget(Project.BudgetKind.choices)
+        "budget_kind",
+        "Nature du budget",
+        widget=ChoiceWidget(Project.BudgetKind.choices, empty=""),
     )
     description = Field("description", "Description", widget=TextWidget())
 
@@ -96,8 +99,8 @@ class ProjectResource(SpreadsheetResource):
         "Partenaires": "Office du tourisme",
         "Communes": "Lens; Icogne",
         "Thèmes": "Développement durable",
-        "Début": "01.03.2026",
-        "Fin": "31.10.2027",
+        "Début": datetime.date(2026, 3, 1),
+        "Fin": datetime.date(2027, 10, 31),
         "Statut": "en cours",
         "Commentaire sur le statut": "Tracé validé par les deux communes",
         "Avancement (%)": 20,

@@ -132,6 +132,15 @@ class SpreadsheetConfirmForm(ConfirmImportForm):
         self.fields["strategy"].queryset = strategies
 
 
+class SpreadsheetExportForm(ExportForm):
+    """import-export's export form, with the xlsx format chosen by default."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].initial = "0"
+        self.fields["format"].label = _("Format")
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Import and export of a model admin's rows as spreadsheets (see the module's docstring).
     The admin class names its resource in ``resource_classes`` and the path from its model to the
@@ -140,7 +149,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     strategy_path = "strategy"
     import_form_class = SpreadsheetImportForm
     confirm_form_class = SpreadsheetConfirmForm
-    export_form_class = ExportForm
+    export_form_class = SpreadsheetExportForm
     import_template_name = "admin/import_export/spreadsheet_import.html"
     import_export_change_list_template = "admin/import_export/spreadsheet_change_list.html"
     # --- Formats and permissions ----------------------------------------------------------------
@@ -208,14 +217,23 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 "import_file", gettext("Ce fichier n'a pas pu être lu comme un tableur.")
             )
 
-    def get_import_context_data(self, **kwargs):
-        return {**super().get_import_context_data(**kwargs), **self.import_context()}
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse):  # rendered later: the context can grow
+            response.context_data.update(self.import_context(request))
+        return response
 
-    def import_context(self) -> dict:
+    def import_context(self, request: HttpRequest) -> dict:
         info = self.get_model_info()
-        resource_class = self.get_import_resource_classes(None)[0]
+        resource_class = self.get_import_resource_classes(request)[0]
+        template_url = reverse(f"admin:{info[0]}_{info[1]}_import_template")
+        strategies = self.strategies(request)[:10]
         return {
-            "template_url": reverse(f"admin:{info[0]}_{info[1]}_import_template"),
+            "template_url": template_url,
+            # The template made for each of the user's strategies lists its codes and names.
+            "strategy_templates": [
+                (strategy, f"{template_url}?strategy={strategy.pk}") for strategy in strategies
+            ],
             "preview_updates": resource_class.preview_updated_rows,
             "preview_new_rows": resource_class.preview_new_rows,
         }
@@ -246,7 +264,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         if result.has_errors() or result.has_validation_errors():
             context = {
                 **self.admin_site.each_context(request),
-                **self.import_context(),
+                **self.import_context(request),
                 "title": gettext("Import"),
                 "opts": self.model._meta,
                 "form": None,

@@ -243,10 +243,19 @@ class ChoiceWidget(widgets.Widget):
     "haute", "stratégique"). Written as the label, or as the value when ``as_value`` (priorities
     are the numbers 1 to 3 in the seed's tables).
 
-    An empty cell leaves the row's current value (the model's default on a new row)."""
+    An empty cell gives ``empty``: None leaves the row's current value (the model's default on a
+    new row) when the field does not save nulls; "" clears an optional choice."""
 
-    def __init__(self, choices: Iterable[tuple[Any, Any]], *, as_value: bool = False, **kwargs):
+    def __init__(
+        self,
+        choices: Iterable[tuple[Any, Any]],
+        *,
+        as_value: bool = False,
+        empty: Any = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
+        self.empty = empty
         choices = list(choices)
         # The file speaks French whatever the interface's language (like its headers); labels in
         # the other languages are understood too.
@@ -265,7 +274,7 @@ class ChoiceWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
-            return None
+            return self.empty
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         try:
@@ -1191,6 +1200,7 @@ class SpreadsheetResource(resources.ModelResource):
         )
         result.file_errors = file_errors(result)
         result.counts = result_counts(result)
+        result.strategy = self.strategy
         if not hasattr(result, "problems"):
             result.problems = []
         return result
@@ -1344,6 +1354,14 @@ class SpreadsheetResource(resources.ModelResource):
         ]
         return relations, not_editable, editable_relations
 
+    @functools.cached_property
+    def not_null_blank_fields(self) -> list[models.Field]:
+        return [
+            field
+            for field in self._meta.model._meta.concrete_fields
+            if field.editable and field.blank and not field.null and not field.primary_key
+        ]
+
     def full_clean(self, instance: models.Model, errors: dict) -> dict:
         """``Model.full_clean()`` without its queries: field validation (foreign keys are not
         looked up again: they were found among the strategy's rows), ``clean()``, then the check
@@ -1354,6 +1372,12 @@ class SpreadsheetResource(resources.ModelResource):
             instance.clean_fields(exclude=failed | relations | not_editable)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        for field in self.not_null_blank_fields:
+            # clean_fields skips an empty optional field; the database refuses NULL all the same.
+            if field.name not in failed and getattr(instance, field.attname) is None:
+                errors = ValidationError(
+                    {field.name: [field.error_messages["null"]]}
+                ).update_error_dict(errors)
         for field in editable_relations:
             if field.name not in failed:
                 try:
