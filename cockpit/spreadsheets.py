@@ -56,7 +56,7 @@ from cockpit.excel import (
     header_row,
     put,
 )
-from strategies.imports import SpreadsheetError
+from strategies.imports import SpreadsheetError, file_size
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +71,6 @@ MAX_ZIP_MEMBERS = 2000
 MAX_ROWS = 500_000
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".0", "").replace(".", ",") + " Mo"
-
-
 def max_size() -> int:
     return settings.SPREADSHEET_IMPORT_MAX_SIZE
 
@@ -85,7 +81,7 @@ def check_size(data: bytes) -> None:
     if len(data) > max_size():
         raise SpreadsheetError(
             _("Le fichier pèse %(size)s : la limite est de %(limit)s.")
-            % {"size": megabytes(len(data)), "limit": megabytes(max_size())}
+            % {"size": file_size(len(data)), "limit": file_size(max_size())}
         )
 
 
@@ -121,9 +117,9 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
                 "%(limit)s ou de %(max_ratio)s fois, il est refusé par sécurité."
             )
             % {
-                "total": megabytes(total),
+                "total": file_size(total),
                 "ratio": total // max(len(data), 1),
-                "limit": megabytes(limit),
+                "limit": file_size(limit),
                 "max_ratio": ratio,
             }
         )

@@ -41,7 +41,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.signals import post_import
 
-from .imports import SpreadsheetError
+from .imports import SpreadsheetError, file_size
 from .models import Membership, Strategy
 
 
@@ -83,7 +83,7 @@ class SpreadsheetImportForm(ImportForm):
         self.fields["import_file"].label = _("Fichier à importer")
         self.fields["import_file"].help_text = _(
             "Un classeur Excel (.xlsx) ou un fichier CSV de %(limit)s au plus."
-        ) % {"limit": f"{settings.SPREADSHEET_IMPORT_MAX_SIZE // 1024 // 1024} Mo"}
+        ) % {"limit": file_size(settings.SPREADSHEET_IMPORT_MAX_SIZE)}
         self.fields["format"].label = _("Format")
 
     def clean_import_file(self):
@@ -91,11 +91,8 @@ class SpreadsheetImportForm(ImportForm):
         limit = settings.SPREADSHEET_IMPORT_MAX_SIZE
         if import_file.size > limit:
             raise forms.ValidationError(
-                _("Le fichier pèse %(size)s Mo : la limite est de %(limit)s Mo."),
-                params={
-                    "size": f"{import_file.size / 1024 / 1024:.1f}".replace(".", ","),
-                    "limit": f"{limit / 1024 / 1024:g}".replace(".", ","),
-                },
+                _("Le fichier pèse %(size)s : la limite est de %(limit)s."),
+                params={"size": file_size(import_file.size), "limit": file_size(limit)},
             )
         return import_file
 

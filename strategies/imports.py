@@ -71,9 +71,25 @@ def _normalize(text: str) -> str:
     return "".join(char for char in text if char.isalnum())
 
 
+@functools.lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """A name as it is matched when not written exactly: no accents, no case, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
+
+
 def normalize(text: Any) -> str:
     """A header or a label as it is compared: no accents, no case, no spaces nor punctuation."""
     return _normalize(str(text))
+
+
+def file_size(size: int) -> str:
+    """A size as people read it: "850 ko", "12,5 Mo"."""
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} ko"
+    return f"{size / 1024 / 1024:.1f}".replace(".0", "").replace(".", ",") + " Mo"
 
 
 def quoted(value: Any) -> str:
@@ -200,10 +216,10 @@ class DecimalWidget(widgets.Widget):
         return ValueError(message)
 
     def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return self.unknown or (None if kwargs.get("force_native_type") else "")
         if kwargs.get("force_native_type"):
             return value
-        if value is None:
-            return self.unknown or ""
         return f"{value.normalize():f}"
 
     def describe(self) -> str:
@@ -322,6 +338,7 @@ class StrategyLookupWidget(widgets.ForeignKeyWidget):
         self.description = description
         self.resource: SpreadsheetResource | None = None
         self._by_key: dict[str, models.Model] | None = None
+        self._by_folded: dict[str, list[models.Model]] = {}
 
     def bind(self, resource: SpreadsheetResource) -> None:
         self.resource = resource
@@ -332,14 +349,13 @@ class StrategyLookupWidget(widgets.ForeignKeyWidget):
         return self.resource.strategy if self.resource else None
 
     def objects(self) -> dict[str, models.Model]:
-        """Every candidate by its normalised key (one query, then cached)."""
+        """Every candidate by its key as written (trimmed), loaded with one query, then kept."""
         if self._by_key is None:
-            if self.strategy is None:
-                self._by_key = {}
-            else:
-                self._by_key = {
-                    self.normalize_key(self.key(obj)): obj for obj in self.candidates(self.strategy)
-                }
+            candidates = list(self.candidates(self.strategy)) if self.strategy else []
+            self._by_key = {self.normalize_key(self.key(obj)): obj for obj in candidates}
+            self._by_folded = defaultdict(list)
+            for key, obj in self._by_key.items():
+                self._by_folded[fold(key)].append(obj)
         return self._by_key
 
     def by_pk(self) -> dict[int, models.Model]:
@@ -349,12 +365,22 @@ class StrategyLookupWidget(widgets.ForeignKeyWidget):
     def normalize_key(value: Any) -> str:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return " ".join(str(value).split()).casefold()
+        return " ".join(str(value).split())
+
+    def find(self, value: Any) -> models.Model | None:
+        """The candidate a cell names: as written, else the only one written so but for case and
+        accents ("energie" for "Énergie")."""
+        key = self.normalize_key(value)
+        found = self.objects().get(key)
+        if found is None:
+            matches = self._by_folded.get(fold(key), [])
+            found = matches[0] if len(matches) == 1 else None
+        return found
 
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        found = self.objects().get(self.normalize_key(value))
+        found = self.find(value)
         if found is None:
             raise ValueError(self.unknown % {"value": quoted(value), "strategy": self.strategy})
         return found
@@ -403,13 +429,13 @@ class StrategyNamesWidget(widgets.ManyToManyWidget):
             part = part.strip()
             if not part:
                 continue
-            obj = known.get(self.lookup.normalize_key(part))
+            obj = self.lookup.find(part)
             if obj is not None:
                 found[obj.pk] = obj
                 continue
             for name in part.split(","):  # "Icogne, Lens"
                 name = name.strip()
-                obj = known.get(self.lookup.normalize_key(name)) if name else None
+                obj = self.lookup.find(name) if name else None
                 if obj is not None:
                     found[obj.pk] = obj
                 elif name:

@@ -16,6 +16,7 @@ from .imports import (
     StrategyLookupWidget,
     StrategyNamesWidget,
     TextWidget,
+    fold,
     normalize,
     quoted,
 )
@@ -54,18 +55,18 @@ class DomainWidget(StrategyLookupWidget):
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        title = self.normalize_key(value)
         number = self.axis_number(row or {})
         if number is not None:
-            found = self.objects().get(f"{number}|{title}")
+            found = self.find(f"{number}|{self.normalize_key(value)}")
             if found is None:
                 raise ValueError(
                     gettext("L'axe %(number)s n'a pas de domaine d'intervention %(value)s.")
                     % {"number": number, "value": quoted(value)}
                 )
             return found
+        title = fold(self.normalize_key(value))
         matches = [
-            domain for key, domain in self.objects().items() if key.split("|", 1)[1] == title
+            domain for key, domain in self.objects().items() if fold(key.split("|", 1)[1]) == title
         ]
         if len(matches) == 1:
             return matches[0]
