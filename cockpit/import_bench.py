@@ -87,7 +87,8 @@ def machine() -> str:
     if connection.vendor == "sqlite":
         database = "SQLite " + ".".join(map(str, connection.Database.sqlite_version_info))
     else:
-        database = f"{connection.display_name} {connection.pg_version}"
+        version = connection.pg_version
+        database = f"{connection.display_name} {version // 10000}.{version % 10000}"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
     return (
         f"{os.cpu_count()} cœurs (charge {load:.1f}), Python {platform.python_version()}, "

@@ -12,11 +12,11 @@ mode, lookups cached, no query per row) and made strict enough that a bad file c
   a point; empty optional cells are fine;
 - every row goes through the model's own rules, as the admin form does (field validation,
   ``clean()``, unique and check constraints with their French messages), evaluated in Python
-  against data loaded once, so that 10,000 rows cost the same number of queries as 10;
+  against data loaded once: no query per row;
 - every error is reported with its line, its column and a French message, and the whole file is
   rolled back when any row is bad;
-- writes go through simple-history's bulk helpers, so that each created or changed row has its
-  history record (who imported it, when, from which file), many-to-many links included.
+- writes are bulk, and each created or changed row gets its simple-history record (who imported
+  it, when, from which file), many-to-many links included.
 
 Nothing here imports ``cockpit``: the file formats (reading xlsx and csv safely, writing them with
 the Excel pack's formula neutralisation) live in ``cockpit/spreadsheets.py`` and reach the admin
