@@ -156,6 +156,8 @@ STORAGES = {
 
 # django-import-export: imports run in one transaction, rolled back on any error.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# One admin log entry per import (file, strategy, rows created and changed); each row's own record
+# is in its history (strategies/import_admin.py).
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Explicit permissions (``import_<model>``, ``export_<model>``): the library's default lets any
 # admin user import and export.

@@ -1228,7 +1228,7 @@ class SpreadsheetResource(resources.ModelResource):
         result.counts = result_counts(result)
         result.strategy = self.strategy
         if not hasattr(result, "problems"):
-            result.problems = []
+            result.problems, result.shown_rows = [], []
         return result
 
     def import_data_inner(
@@ -1648,6 +1648,7 @@ class SpreadsheetResource(resources.ModelResource):
                 )
         self.problems.sort(key=lambda problem: (problem.line, self.column_order(problem.column)))
         result.problems = self.problems
+        result.shown_rows = [row for row in result.rows if row.changes]
 
 
 def file_errors(result) -> list[str]:

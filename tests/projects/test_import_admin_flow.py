@@ -306,3 +306,14 @@ def test_a_strategy_the_user_left_is_no_longer_offered(secretariat, demo):
     response = upload(secretariat, Project, demo, xlsx(["Code", "Titre"], [["p1", "X"]]))
 
     assert "strategy" in response.context["form"].errors
+
+
+def test_a_thousand_errors_are_listed_and_the_rest_counted(secretariat, demo):
+    content = xlsx(["Code", "Titre", "Mesure"], [[f"x{n}", "X", "m404"] for n in range(1002)])
+
+    response = upload(secretariat, Project, demo, content)
+
+    assert len(response.context["result"].problems) == 1002
+    html = unescape(response.content.decode())
+    assert html.count("Aucune mesure de code « m404 »") == 1000
+    assert "Les 1000 premières erreurs sont listées ci-dessus, sur 1002" in html
