@@ -184,7 +184,25 @@ STORAGES = {
 
 # django-import-export: imports run in one transaction, rolled back on any error.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# One admin log entry per import (file, strategy, rows created and changed); each row's own record
+# is in its history (strategies/import_admin.py).
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Explicit permissions (``import_<model>``, ``export_<model>``): the library's default lets any
+# admin user import and export.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# Not the library's formula escaping (it turns every cell into text): the export formats
+# neutralise formulas themselves and keep numbers and dates typed (cockpit/spreadsheets.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# The admin's spreadsheet files (strategies/import_admin.py): an import reads an xlsx or a csv, an
+# export writes either; files over these limits are refused with a clear message.
+SPREADSHEET_IMPORT_FORMATS = ["cockpit.spreadsheets.SpreadsheetFile"]
+SPREADSHEET_EXPORT_FORMATS = ["cockpit.spreadsheets.XLSX", "cockpit.spreadsheets.CSV"]
+SPREADSHEET_IMPORT_MAX_SIZE = envint("DJANGO_IMPORT_MAX_SIZE", 10 * 1024 * 1024)
+SPREADSHEET_IMPORT_MAX_UNCOMPRESSED_SIZE = envint(
+    "DJANGO_IMPORT_MAX_UNCOMPRESSED_SIZE", 100 * 1024 * 1024
+)
+SPREADSHEET_IMPORT_MAX_RATIO = envint("DJANGO_IMPORT_MAX_RATIO", 100)
 
 # Production hardening; each can be relaxed through the environment behind a proxy.
 # Behind a reverse proxy that terminates HTTPS, name the header it sets on HTTPS requests

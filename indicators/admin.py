@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from strategies.admin_access import TerritoryScopedAdmin
+from strategies.import_admin import SpreadsheetAdminMixin
 
 from .models import Indicator, IndicatorValue, format_number, format_percent
+from .resources import IndicatorResource, IndicatorValueResource
 
 
 class IndicatorValueInline(admin.TabularInline):
@@ -17,8 +19,9 @@ class IndicatorValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     territory_path = "strategy__territory"
+    resource_classes = (IndicatorResource,)
     list_display = (
         "code",
         "name",
@@ -105,8 +108,10 @@ class IndicatorAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     territory_path = "indicator__strategy__territory"
+    resource_classes = (IndicatorValueResource,)
+    strategy_path = "indicator__strategy"
     list_display = ("indicator", "date", "value", "source")
     list_filter = ("indicator__strategy", "indicator__level")
     list_select_related = ("indicator",)

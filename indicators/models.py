@@ -235,6 +235,11 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicateur")
         verbose_name_plural = _("indicateurs")
+        # Explicit import and export permissions (IMPORT_EXPORT_*_PERMISSION_CODE).
+        permissions = [
+            ("import_indicator", "Peut importer des indicateurs depuis un tableur"),
+            ("export_indicator", "Peut exporter des indicateurs en tableur"),
+        ]
         ordering = ("strategy", Length("code"), "code")  # s1, s2 … s10
         constraints = [
             models.UniqueConstraint(
@@ -473,6 +478,11 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = _("valeur d'indicateur")
         verbose_name_plural = _("valeurs d'indicateur")
+        # Explicit import and export permissions (IMPORT_EXPORT_*_PERMISSION_CODE).
+        permissions = [
+            ("import_indicatorvalue", "Peut importer des valeurs d'indicateur depuis un tableur"),
+            ("export_indicatorvalue", "Peut exporter des valeurs d'indicateur en tableur"),
+        ]
         ordering = ("indicator", "-date")
         constraints = [
             models.UniqueConstraint(

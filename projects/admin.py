@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from strategies.admin import MeasureAdmin, StrategyAdmin
 from strategies.admin_access import ScopedInline, TerritoryScopedAdmin, scope_queryset
+from strategies.import_admin import SpreadsheetAdminMixin
 from strategies.models import Axis, Measure, Strategy, code_validator
 
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     suggest_project_code,
     today,
 )
+from .resources import ProjectResource
 
 #: The axis filter's value for proposals of no axis ("Joker").
 JOKER = "joker"
@@ -116,8 +118,9 @@ MeasureAdmin.inlines = (*MeasureAdmin.inlines, ProjectInline)
 
 
 @admin.register(Project)
-class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     territory_path = "strategy__territory"
+    resource_classes = (ProjectResource,)
     # The seed's columns (Projets, Prio, Qui ?, Début, Fin, ok), then status, lateness and measure.
     list_display = (
         "code",

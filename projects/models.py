@@ -290,6 +290,11 @@ class Project(DerivedStrategyMixin):
     class Meta:
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
+        # Explicit import and export permissions (IMPORT_EXPORT_*_PERMISSION_CODE).
+        permissions = [
+            ("import_project", "Peut importer des projets depuis un tableur"),
+            ("export_project", "Peut exporter des projets en tableur"),
+        ]
         # p1, p2 … p10, as the seed numbers them (shorter codes first, then by code).
         ordering = ("strategy", Length("code"), "code")
         constraints = [

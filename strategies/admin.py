@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_access import EditedBySuperusersInline, TerritoryMembershipAdmin, TerritoryScopedAdmin
+from .import_admin import SpreadsheetAdminMixin
 from .models import Axis, Commune, Domain, Measure, Membership, Strategy, Territory, Theme
+from .resources import MeasureResource
 
 
 class CommuneInline(admin.TabularInline):
@@ -125,8 +127,9 @@ class ThemeAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
+class MeasureAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     territory_path = "strategy__territory"
+    resource_classes = (MeasureResource,)
     list_display = ("code", "title", "domain", "axis", "lead", "objective_code")
     list_display_links = ("code", "title")
     list_filter = ("strategy", "domain__axis")

@@ -433,6 +433,11 @@ class Measure(DerivedStrategyMixin):
     class Meta:
         verbose_name = _("mesure")
         verbose_name_plural = _("mesures")
+        # Explicit import and export permissions (IMPORT_EXPORT_*_PERMISSION_CODE).
+        permissions = [
+            ("import_measure", "Peut importer des mesures depuis un tableur"),
+            ("export_measure", "Peut exporter des mesures en tableur"),
+        ]
         ordering = (
             "strategy",
             "domain__axis__number",

@@ -107,7 +107,7 @@ def admin_page(label: str, view: str):
     app, model = label.split(".")
 
     def url(world) -> str:
-        if view in ("changelist", "add"):
+        if view in ("changelist", "add", "import", "export", "import_template"):
             return reverse(f"admin:{app}_{model}_{view}")
         return reverse(
             f"admin:{app}_{model}_{view}", args=[world.a.objects[ADMIN_MODELS[label]].pk]
@@ -153,7 +153,7 @@ def import_export_pages() -> dict:
     pages = {}
     for label in ADMIN_MODELS:
         app, model = label.split(".")
-        for view in ("import", "export"):
+        for view in ("import", "export", "import_template"):
             try:
                 reverse(f"admin:{app}_{model}_{view}")
             except NoReverseMatch:

@@ -450,7 +450,8 @@ class DemoLoader:
     # --- Accounts -----------------------------------------------------------------------------
 
     def secretariat_group(self) -> Group:
-        """The group with every permission on the cascade's models (view only on their history);
+        """The group with every permission on the cascade's models, spreadsheet import and export
+        included (``import_project``, ``export_project``...), and view only on their history;
         missing permissions are added, none is taken away."""
         group, _ = Group.objects.get_or_create(name=data.SECRETARIAT_GROUP)
         app_models = [

@@ -1,0 +1,142 @@
+"""Projects in a spreadsheet (import and export from the admin): one row per project of a
+strategy, identified by its code; its measure by the measure's code, its communes and themes by
+their names, with the seed's columns (Projets, Prio, Qui ?, Début, Fin...)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from import_export.fields import Field
+
+from strategies.imports import (
+    ChoiceWidget,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    SpreadsheetResource,
+    StrategyLookupWidget,
+    StrategyNamesWidget,
+    TextWidget,
+)
+from strategies.models import Commune, Measure
+from strategies.resources import themes_widget
+
+from .models import Project
+
+
+def measure_widget() -> StrategyLookupWidget:
+    return StrategyLookupWidget(
+        Measure,
+        "code",
+        queryset=lambda strategy: Measure.objects.filter(strategy=strategy).order_by(),
+        unknown=_("Aucune mesure de code %(value)s dans la stratégie « %(strategy)s »."),
+        description=_("code d'une mesure de la stratégie (m1, m2…)"),
+    )
+
+
+class ProjectResource(SpreadsheetResource):
+    code = Field("code", "Code", widget=TextWidget())
+    title = Field("title", "Titre", widget=TextWidget())
+    measure = Field("measure", "Mesure", widget=measure_widget())
+    priority = Field(
+        "priority",
+        "Priorité",
+        widget=ChoiceWidget(Project.Priority.choices, as_value=True),
+        saves_null_values=False,
+    )
+    lead = Field("lead", "Qui ?", widget=TextWidget())
+    partners = Field("partners", "Partenaires", widget=TextWidget())
+    communes = Field(
+        "communes",
+        "Communes",
+        widget=StrategyNamesWidget(
+            Commune,
+            queryset=lambda strategy: Commune.objects.filter(territory=strategy.territory_id),
+            unknown=_("Commune inconnue dans le territoire de la stratégie : %(value)s."),
+            description=_("noms des communes du territoire, séparés par « ; »"),
+        ),
+    )
+    themes = Field("themes", "Thèmes", widget=themes_widget())
+    start_date = Field("start_date", "Début", widget=DateWidget())
+    end_date = Field("end_date", "Fin", widget=DateWidget())
+    status = Field(
+        "status",
+        "Statut",
+        widget=ChoiceWidget(Project.Status.choices),
+        saves_null_values=False,
+    )
+    status_comment = Field("status_comment", "Commentaire sur le statut", widget=TextWidget())
+    progress = Field("progress", "Avancement (%)", widget=IntegerWidget())
+    budget_planned = Field("budget_planned", "Budget prévu", widget=DecimalWidget(kind="money"))
+    budget_spent = Field("budget_spent", "Budget dépensé", widget=DecimalWidget(kind="money"))
+    budget_kind = Field(
+        "budget_kind",
+        "Nature du budget",
+        widget=ChoiceWidget(Project.BudgetKind.choices, empty=""),
+    )
+    description = Field("description", "Description", widget=TextWidget())
+
+    column_help = {
+        "Code": _("Le code du projet, unique dans la stratégie (p1, p2…)."),
+        "Mesure": _("La mesure dont le projet relève."),
+        "Priorité": _("1 (haute), 2 (moyenne, par défaut) ou 3 (basse)."),
+        "Qui ?": _("Le porteur du projet."),
+        "Début": _("Vide si inconnu."),
+        "Fin": _("Ne peut pas précéder le début. Vide si inconnue."),
+        "Statut": _("« à venir » par défaut."),
+        "Avancement (%)": _("De 0 à 100. Vide si inconnu."),
+        "Budget prévu": _("En francs, sans signe négatif."),
+        "Budget dépensé": _("En francs, sans signe négatif."),
+    }
+    example: dict[str, Any] = {
+        "Code": "p42",
+        "Titre": "Sentier didactique du bisse",
+        "Mesure": "m3",
+        "Priorité": 1,
+        "Qui ?": "Commune de Lens",
+        "Partenaires": "Office du tourisme",
+        "Communes": "Lens; Icogne",
+        "Thèmes": "Développement durable",
+        "Début": datetime.date(2026, 3, 1),
+        "Fin": datetime.date(2027, 10, 31),
+        "Statut": "en cours",
+        "Commentaire sur le statut": "Tracé validé par les deux communes",
+        "Avancement (%)": 20,
+        "Budget prévu": 120000,
+        "Budget dépensé": 15000.5,
+        "Nature du budget": "investissement",
+        "Description": "Panneaux le long du bisse, application de visite",
+    }
+
+    class Meta:
+        model = Project
+        fields = (
+            "code",
+            "title",
+            "measure",
+            "priority",
+            "lead",
+            "partners",
+            "communes",
+            "themes",
+            "start_date",
+            "end_date",
+            "status",
+            "status_comment",
+            "progress",
+            "budget_planned",
+            "budget_spent",
+            "budget_kind",
+            "description",
+            "strategy_label",
+        )
+        import_order = fields
+        export_order = fields
+        import_id_fields = ("code",)
+
+    def optimize_export(self, queryset):
+        return queryset.select_related("measure", "strategy__territory").prefetch_related(
+            "communes", "themes"
+        )

@@ -1,0 +1,373 @@
+"""Spreadsheet import and export in the admin changelists of measures, projects, indicators and
+indicator values (``SpreadsheetAdminMixin``), on top of import-export's admin views.
+
+What it adds to them:
+
+- the strategy to import into, chosen in the import form among those of the territories where the
+  user belongs to the secretariat (``editor`` membership; superusers: all), checked again when the
+  import is confirmed;
+- explicit permissions: ``import_<model>`` (plus add and change) to import, ``export_<model>``
+  (plus view) to export (``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` / ``..._EXPORT_...`` in the
+  settings; the library's default lets any admin user import);
+- the file checked before anything runs (size, type, decompressed size, headers), with French
+  messages on the form, never a server error;
+- a preview that lists every bad row (line, column, message, value read) and every change, a
+  confirmation refused while any row is bad, and a confirmed import that rolls back entirely if
+  the data changed meanwhile;
+- the empty template of each model ("Modèle d'import", on the changelist and the import page);
+- exports restricted to the user's strategies, with typed cells and formulas neutralised (the
+  formats come from ``SPREADSHEET_IMPORT_FORMATS`` / ``SPREADSHEET_EXPORT_FORMATS``, which name
+  ``cockpit.spreadsheets``: this app does not import the cockpit).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+from import_export.signals import post_import
+
+from .imports import SpreadsheetError, file_size
+from .models import Membership, Strategy
+
+
+def strategies_for_import(user) -> QuerySet[Strategy]:
+    """The strategies a user may import into (and export from): those of the territories where
+    they belong to the secretariat; all of them for a superuser."""
+    if not user.is_authenticated:
+        return Strategy.objects.none()
+    if user.is_superuser:
+        return Strategy.objects.all()
+    return Strategy.objects.filter(
+        territory__memberships__user=user,
+        territory__memberships__role=Membership.Role.EDITOR,
+    ).distinct()
+
+
+class SpreadsheetImportForm(ImportForm):
+    """import-export's form, plus the strategy; the file is checked here (size, type, decompressed
+    size, headers) so that a bad one gets a French message before anything runs."""
+
+    strategy = forms.ModelChoiceField(
+        queryset=Strategy.objects.none(),
+        label=_("Stratégie"),
+        help_text=_(
+            "Les lignes du fichier sont rattachées à cette stratégie et retrouvées par leur code. "
+            "Seules les stratégies des territoires dont vous êtes le secrétariat sont proposées."
+        ),
+    )
+    field_order = ["strategy", "resource", "import_file", "format"]
+
+    def __init__(self, formats, resources, *, strategies: QuerySet[Strategy], **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+        self.resources = resources
+        self.fields["strategy"].queryset = strategies
+        choices = list(strategies[:2])
+        if len(choices) == 1:
+            self.fields["strategy"].initial = choices[0].pk
+        self.fields["import_file"].label = _("Fichier à importer")
+        self.fields["import_file"].help_text = _(
+            "Un classeur Excel (.xlsx) ou un fichier CSV de %(limit)s au plus."
+        ) % {"limit": file_size(settings.SPREADSHEET_IMPORT_MAX_SIZE)}
+        self.fields["format"].label = _("Format")
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        limit = settings.SPREADSHEET_IMPORT_MAX_SIZE
+        if import_file.size > limit:
+            raise forms.ValidationError(
+                _("Le fichier pèse %(size)s : la limite est de %(limit)s."),
+                params={"size": file_size(import_file.size), "limit": file_size(limit)},
+            )
+        return import_file
+
+    def clean(self):
+        cleaned = super().clean()
+        import_file = cleaned.get("import_file")
+        if import_file is None or cleaned.get("format") in (None, ""):
+            return cleaned
+        file_format = self.formats[int(cleaned["format"])]()
+        resource_class = self.resources[int(cleaned.get("resource") or 0)]
+        try:
+            import_file.seek(0)
+            dataset = file_format.read(import_file.read())
+            resource_class(strategy=cleaned.get("strategy")).canonical_headers(dataset.headers)
+        except SpreadsheetError as error:
+            self.add_error("import_file", str(error))
+        else:
+            # Read once: what the preview and the confirmation import (SpreadsheetAdminMixin).
+            import_file.dataset = dataset
+        finally:
+            import_file.seek(0)
+        return cleaned
+
+
+class SpreadsheetConfirmForm(ConfirmImportForm):
+    """import-export's confirmation, plus the strategy, checked again against the user's."""
+
+    strategy = forms.ModelChoiceField(
+        queryset=Strategy.objects.none(), widget=forms.HiddenInput, label=_("Stratégie")
+    )
+
+    def __init__(self, *args, strategies: QuerySet[Strategy], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = strategies
+
+
+class SpreadsheetExportForm(ExportForm):
+    """import-export's export form, with the xlsx format chosen by default."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].initial = "0"
+        self.fields["format"].label = _("Format")
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Import and export of a model admin's rows as spreadsheets (see the module's docstring).
+    The admin class names its resource in ``resource_classes`` and the path from its model to the
+    strategy in ``strategy_path``."""
+
+    strategy_path = "strategy"
+    import_form_class = SpreadsheetImportForm
+    confirm_form_class = SpreadsheetConfirmForm
+    export_form_class = SpreadsheetExportForm
+    import_template_name = "admin/import_export/spreadsheet_import.html"
+    import_export_change_list_template = "admin/import_export/spreadsheet_change_list.html"
+    # --- Formats and permissions ----------------------------------------------------------------
+
+    def get_import_formats(self):
+        return [import_string(name) for name in settings.SPREADSHEET_IMPORT_FORMATS]
+
+    def get_export_formats(self):
+        return [import_string(name) for name in settings.SPREADSHEET_EXPORT_FORMATS]
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return (
+            super().has_import_permission(request)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return super().has_export_permission(request) and self.has_view_permission(request)
+
+    # --- Import ---------------------------------------------------------------------------------
+
+    def get_import_form_kwargs(self, request):
+        return {**super().get_import_form_kwargs(request), "strategies": self.strategies(request)}
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {
+            **super().get_confirm_form_kwargs(request, import_form),
+            "strategies": self.strategies(request),
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["strategy"] = import_form.cleaned_data["strategy"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        return {"strategy": cleaned.get("strategy"), "user": request.user}
+
+    def strategies(self, request: HttpRequest) -> QuerySet[Strategy]:
+        return strategies_for_import(request.user)
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        """Keeps the rows the form read (see ``SpreadsheetFile``) rather than the upload, for the
+        preview and then the confirmation."""
+        dataset = getattr(import_file, "dataset", None)
+        if dataset is None or not hasattr(input_format, "dump"):
+            return super().write_to_tmp_storage(import_file, input_format)
+        tmp_storage = self.get_tmp_storage_class()(
+            encoding=None,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        tmp_storage.save(input_format.dump(dataset))
+        return tmp_storage
+
+    def add_data_read_fail_error_to_form(self, form, error) -> None:
+        if isinstance(error, SpreadsheetError):
+            form.add_error("import_file", str(error))
+        else:
+            form.add_error(
+                "import_file", gettext("Ce fichier n'a pas pu être lu comme un tableur.")
+            )
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse):  # rendered later: the context can grow
+            response.context_data.update(self.import_context(request))
+        return response
+
+    def import_context(self, request: HttpRequest) -> dict:
+        info = self.get_model_info()
+        resource_class = self.get_import_resource_classes(request)[0]
+        template_url = reverse(f"admin:{info[0]}_{info[1]}_import_template")
+        strategies = self.strategies(request)[:10]
+        return {
+            "template_url": template_url,
+            # The template made for each of the user's strategies lists its codes and names.
+            "strategy_templates": [
+                (strategy, f"{template_url}?strategy={strategy.pk}") for strategy in strategies
+            ],
+            "preview_updates": resource_class.preview_updated_rows,
+            "preview_new_rows": resource_class.preview_new_rows,
+        }
+
+    def create_confirm_form(self, request, import_form=None):
+        form = super().create_confirm_form(request, import_form)
+        if import_form is None:
+            request._import_confirm_form = form  # for the log entry of the confirmed import
+        return form
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except (FileNotFoundError, SpreadsheetError):
+            messages.error(
+                request,
+                gettext(
+                    "Le fichier de l'aperçu n'est plus disponible ou a changé : rien n'a été "
+                    "importé. Chargez-le à nouveau."
+                ),
+            )
+            info = self.get_model_info()
+            return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_import"))
+
+    def process_result(self, result, request):
+        """After the confirmation: the changelist with a summary, or, when the import found errors
+        after all (the data changed since the preview), the errors, and nothing written."""
+        if result.has_errors() or result.has_validation_errors():
+            context = {
+                **self.admin_site.each_context(request),
+                **self.import_context(request),
+                "title": gettext("Import"),
+                "opts": self.model._meta,
+                "form": None,
+                "result": result,
+                "confirmed": True,
+                "import_error_display": self.import_error_display,
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.import_template_name], context)
+        self.generate_log_entries(result, request)
+        self.add_success_message(result, request)
+        post_import.send(sender=None, model=self.model)
+        info = self.get_model_info()
+        return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_changelist"))
+
+    def generate_log_entries(self, result, request) -> None:
+        """One entry of the admin's log per import: who imported which file into which strategy,
+        and what it changed. Each created or changed row has its own history record already
+        (simple-history, with the user and the file): one log entry per row would add nothing but
+        100,000 lines to "Actions récentes"."""
+        if self.get_skip_admin_log():
+            return
+        counts = result.counts
+        if not counts["new"] and not counts["update"]:
+            return
+        LogEntry.objects.create(
+            user_id=request.user.pk,
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=None,
+            object_repr=self.import_summary(result, request)[:200],
+            action_flag=CHANGE if counts["update"] else ADDITION,
+            change_message=self.import_summary(result, request),
+        )
+
+    def import_summary(self, result, request) -> str:
+        confirm = getattr(request, "_import_confirm_form", None)
+        cleaned = getattr(confirm, "cleaned_data", {}) or {}
+        return gettext(
+            "Import de « %(file)s » dans %(strategy)s : %(new)s créé(s), %(update)s modifié(s)"
+        ) % {
+            "file": cleaned.get("original_file_name") or "?",
+            "strategy": cleaned.get("strategy") or "?",
+            **result.counts,
+        }
+
+    def add_success_message(self, result, request) -> None:
+        counts = result.counts
+        messages.success(
+            request,
+            gettext(
+                "Import terminé : %(new)s créé(s), %(update)s modifié(s), %(skip)s inchangé(s)."
+            )
+            % counts,
+        )
+
+    # --- The empty template ---------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import/modele/",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{info[0]}_{info[1]}_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request: HttpRequest) -> HttpResponse:
+        """The empty import file of the model (xlsx): headers, an example row, the explanation of
+        each column; with ``?strategy=<id>`` (one of the user's), the codes and names it
+        accepts."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        strategy = None
+        if request.GET.get("strategy", "").isdigit():
+            strategy = self.strategies(request).filter(pk=request.GET["strategy"]).first()
+        resource = self.get_import_resource_classes(request)[0](strategy=strategy)
+        template_format = import_string(settings.SPREADSHEET_EXPORT_FORMATS[0])()
+        content = template_format.export_template(
+            resource, resource.reference_lists() if strategy else None
+        )
+        name = slugify(str(self.model._meta.verbose_name_plural))
+        if strategy is not None:
+            name += "-" + slugify(strategy.short_name or strategy.title)
+        response = HttpResponse(content, content_type=template_format.get_content_type())
+        response["Content-Disposition"] = f'attachment; filename="modele-{name}.xlsx"'
+        return response
+
+    # --- Export ---------------------------------------------------------------------------------
+
+    def get_export_queryset(self, request):
+        queryset = super().get_export_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.strategy_path}__in": self.strategies(request)})
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # Native values (real numbers and dates) for every format: the formats write them.
+        return super().get_data_for_export(
+            request, queryset, **{**kwargs, "force_native_type": True}
+        )
+
+    def get_export_filename(self, request, queryset, file_format) -> str:
+        name = slugify(str(self.model._meta.verbose_name_plural))
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}

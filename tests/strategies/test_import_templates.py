@@ -1,0 +1,49 @@
+"""Every admin that imports (measures, projects, indicators, values) offers its template and its
+export, with the same French columns, so that an exported file can be edited and brought back."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from indicators.models import Indicator, IndicatorValue
+from projects.models import Project
+from strategies.models import Measure
+from tests.import_files import admin_url, export, open_xlsx
+
+MODELS = {
+    Measure: ["Code", "Titre", "Axe", "Domaine d'intervention", "Code objectif"],
+    Project: ["Code", "Titre", "Mesure", "Priorité", "Qui ?"],
+    Indicator: ["Code", "Nom", "Niveau", "Axe", "Mesure"],
+    IndicatorValue: ["Indicateur", "Date", "Valeur", "Source", "Commentaire"],
+}
+
+
+@pytest.fixture
+def secretariat(client, demo):
+    client.force_login(get_user_model().objects.get(username="secretariat"))
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_the_template_and_the_export_have_the_same_columns(secretariat, demo, model):
+    template = open_xlsx(secretariat.get(admin_url(model, "import_template")).content)
+    exported = open_xlsx(export(secretariat, model).content)
+
+    template_headers = [cell.value for cell in template.worksheets[0][1]]
+    export_headers = [cell.value for cell in exported.active[1]]
+    assert template_headers[:5] == MODELS[model]
+    assert export_headers == [*template_headers, "Stratégie"]
+    assert all(
+        value is not None for value in [cell.value for cell in template.worksheets[0][2]][:2]
+    )
+    assert template.worksheets[1].title == "Mode d'emploi"
+    explained = {row[0] for row in template.worksheets[1].iter_rows(values_only=True)}
+    assert set(template_headers) <= explained
+    assert exported.active.max_row == model._default_manager.count() + 1
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_the_import_page_opens_with_the_strategy_chosen(secretariat, demo, model):
+    response = secretariat.get(admin_url(model, "import"))
+
+    assert response.status_code == 200
+    assert response.context["form"].fields["strategy"].initial == demo.pk
