@@ -1,6 +1,7 @@
 """The commission's cockpit pages. One module per area, so each stays small:
 
-- ``strategy``: home, strategy cockpit (with its filters and htmx fragment), axis, measure
+- ``strategy``: home, strategy cockpit (with its filters and htmx fragments, and an axis's table
+  loaded on demand), axis, measure
 - ``drilldown``: project and indicator pages
 - ``exports``: the Excel pack of the cockpit
 - ``reports``: timeline, modèle d'efficacité, communes matrix
@@ -10,11 +11,12 @@
 from .drilldown import indicator_detail, project_detail
 from .exports import strategy_pack, workshop_pack
 from .reports import communes_matrix, effectiveness_model, timeline
-from .strategy import axis_detail, home, measure_detail, strategy_cockpit
+from .strategy import axis_detail, axis_table, home, measure_detail, strategy_cockpit
 from .workshops import workshop_detail, workshops
 
 __all__ = [
     "axis_detail",
+    "axis_table",
     "communes_matrix",
     "effectiveness_model",
     "home",
