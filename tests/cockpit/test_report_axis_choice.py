@@ -111,3 +111,42 @@ def test_queries_do_not_grow_with_the_portfolio(client, db, large, name):
             assert client.get(address).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("name", ["cockpit:timeline", "cockpit:communes"])
+def test_an_axis_is_shown_a_page_of_projects_at_a_time(
+    viewer_client, bench, large, monkeypatch, name
+):
+    monkeypatch.setattr(steering, "PAGE_ROWS", 15)
+    seen = []
+    for page in (1, 2, 3):
+        response = viewer_client.get(url(name, bench.strategy, f"axe=2&page={page}"))
+        html = response.content.decode()
+        shown = project_links(html)
+        assert len(shown) == (15 if page < 3 else 10)
+        seen.append(shown)
+        last = 15 * page if page < 3 else 40
+        assert f"Projets {15 * page - 14} à {last} sur 40 de l'axe 2" in html
+        assert ('rel="next"' in html) is (page < 3)
+        assert ('rel="prev"' in html) is (page > 1)
+    assert set().union(*seen) == axis_projects(bench.strategy, 2)
+    beyond = viewer_client.get(url(name, bench.strategy, "axe=2&page=9")).content.decode()
+    assert project_links(beyond) == seen[-1]
+
+
+def test_the_axis_totals_of_the_communes_count_every_project_of_the_axis(
+    viewer_client, bench, large, monkeypatch
+):
+    monkeypatch.setattr(steering, "PAGE_ROWS", 15)
+    response = viewer_client.get(url("cockpit:communes", bench.strategy, "axe=2&page=2"))
+    (group,) = response.context["groups"]
+    active = Project.objects.filter(strategy=bench.strategy, measure__domain__axis__number=2)
+    assert len(group.rows) == 15
+    assert group.totals.projects == active.exclude(status="abandoned").count()
+
+
+def test_the_effectiveness_model_shows_the_whole_axis(viewer_client, bench, large, monkeypatch):
+    monkeypatch.setattr(steering, "PAGE_ROWS", 15)
+    html = viewer_client.get(url("cockpit:effectiveness", bench.strategy, "axe=2")).content
+    assert b'rel="next"' not in html
+    assert html.decode().count("/mesures/") >= 4
