@@ -267,3 +267,14 @@ def test_page_numbers_that_are_not_numbers_mean_the_first_page(viewer_client, be
     response = viewer_client.get(table_url(bench.strategy, axis, "page=abc"), headers=HTMX)
     assert response.context["axis_block"].page.number == 1
     assert re.search(r'<table class="steering">', response.content.decode())
+
+
+def test_no_template_comment_shows_on_the_page(viewer_client, bench, monkeypatch):
+    axis = bench.strategy.axes.get(number=1)
+    pages = [viewer_client.get(cockpit_url(bench.strategy)).content.decode()]
+    monkeypatch.setattr(steering, "OPEN_PROJECTS", 30)
+    pages.append(viewer_client.get(table_url(bench.strategy, axis), headers=HTMX).content.decode())
+    pages.append(viewer_client.get(table_url(bench.strategy, axis)).content.decode())
+    for html in pages:
+        assert "s1</a>" in html  # an indicator row, whose cells come from an include
+        assert "{#" not in html and "#}" not in html
