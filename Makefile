@@ -9,7 +9,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # apt-get as root, through sudo otherwise.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
-.PHONY: run test install system-deps messages compilemessages lint format check-deploy serve backup restore clean
+.PHONY: run test install system-deps messages compilemessages lint format check-deploy serve backup restore bench load clean
 
 run: install compilemessages  ## set up, migrate, load the demo territory, serve on 127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -83,6 +83,19 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/cockpit_....xml.gz"; exit 1; }
 	$(PY) manage.py restore $(FILE)
+
+# The benchmark of docs/BENCHMARKS.md, with production settings, in a database of its own (a SQLite
+# file in /tmp, or DATABASE_URL's PostgreSQL database with a _bench suffix), dropped afterwards.
+# Options: make bench BENCH_ARGS="--sizes 100 1000 --runs 3".
+bench: install
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')" \
+	$(PY) manage.py bench $(BENCH_ARGS)
+
+# The load test of docs/BENCHMARKS.md: gunicorn + PostgreSQL on 127.0.0.1 (LOAD_DATABASE_URL, a
+# database named *_load, recreated), locust headless for LOAD_TIME (60s).
+load: install
+	./loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

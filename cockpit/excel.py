@@ -1,13 +1,18 @@
-"""The cockpit's Excel pack: the strategy's current state in one workbook (openpyxl).
+"""The cockpit's Excel pack: the strategy's current state in one workbook.
 
 ``build_pack`` writes the same things as the cockpit page, from the same ``AxisBlock`` list (already
 filtered by the caller), plus the full project and indicator lists, the values' history with a chart
 per strategic indicator, and optionally the changes and the workshop decisions.
 
 Numbers stay numbers and dates stay dates; percentages are stored as fractions (0.7) with a
-"0 %" format. Text from users never becomes a formula: a string starting with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return is stored as a plain string (``data_type = "s"``) with Excel's
-quote prefix, so neither openpyxl nor Excel evaluates it.
+"0 %" format. Text from users never becomes a formula: every text is written as a string (never
+through a guess at its type), and a string starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return also carries Excel's quote prefix.
+
+The workbook is written with XlsxWriter (openpyxl reads it back in the tests and reads the
+imports): a pack of 10,000 projects and 100,000 values is some 900,000 styled cells, which
+openpyxl serialises at a third of the speed (see docs/BENCHMARKS.md). Each cell format is made once
+(``Book.format``) and rows are written in order, each with the height its wrapped text needs.
 
 The number of queries does not depend on the number of rows: the blocks are built by the caller;
 here one query for the operational indicators, one for the values and one per prefetched relation
@@ -17,31 +22,29 @@ of the projects (fundings, communes, themes).
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
-from django.db.models import prefetch_related_objects
+import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import Reference, ScatterChart, Series
-from openpyxl.formatting.rule import DataBarRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.format import Format
 
 from cockpit.snapshot import Snapshot
 from cockpit.steering import AxisBlock
 from cockpit.templatetags.cockpit_extras import MARK_WORDS, STATUS_WORDS
 from indicators.models import Evaluation, Indicator, IndicatorValue, Status, format_number
-from projects.models import Mark, Project
+from projects.models import Funding, Mark, Project
 from strategies.models import Strategy
 
 DATE_FORMAT = "DD.MM.YYYY"
@@ -53,17 +56,10 @@ NUMBER_FORMAT = "#,##0.##"
 #: Text starting with one of these could be read as a formula by a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-GROUP_FILL = PatternFill("solid", fgColor="2E75B6")
-BAND_FONT = Font(bold=True, size=12)
-BAND_FILL = PatternFill("solid", fgColor="DDEBF7")
-TITLE_FONT = Font(bold=True, size=14)
-LABEL_FONT = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
-THIN = Side(style="thin", color="BFBFBF")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
+HEADER_COLOUR = "1F4E79"
+GROUP_COLOUR = "2E75B6"
+BAND_COLOUR = "DDEBF7"
+BORDER_COLOUR = "BFBFBF"
 GREEN, AMBER, RED, GREY = "C6EFCE", "FFEB9C", "FFC7CE", "E7E6E6"
 STATUS_FILLS = {
     Status.ACHIEVED: GREEN,
@@ -80,7 +76,8 @@ DATA_BAR_COLOUR = "5B9BD5"
 class Column:
     header: Any
     width: float = 14
-    #: "text", "int", "number", "date", "datetime", "percent", "money"
+    #: "text", "int", "number", "date", "datetime", "percent", "money", or "auto" (a date is
+    #: formatted as a date, anything else as is)
     kind: str = "text"
 
 
@@ -93,11 +90,53 @@ FORMATS = {
 }
 
 
-# --- Cells --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Look:
+    """How a cell looks. ``font``: "" (normal), "header" (white, bold), "bold", "band" (bold,
+    12 pt) or "title" (bold, 14 pt); ``fill``: an RGB colour or ""; ``align``: "wrap" (wrapped,
+    top), "header" (wrapped, centred vertically), "center" or ""."""
+
+    font: str = ""
+    fill: str = ""
+    number_format: str = ""
+    align: str = "wrap"
+    border: bool = True
+    quote: bool = False
+
+    @property
+    def wraps(self) -> bool:
+        return self.align in ("wrap", "header")
+
+    @property
+    def font_size(self) -> float:
+        return {"band": 12.0, "title": 14.0}.get(self.font, 11.0)
+
+
+BODY = Look()
+HEADER = Look(font="header", fill=HEADER_COLOUR, align="header")
+BAND = Look(font="band", fill=BAND_COLOUR, align="", border=False)
+TITLE = Look(font="title", align="", border=False)
+LABEL = Look(font="bold", align="", border=False)
+
+_FONTS = {
+    "header": {"bold": True, "font_color": "#FFFFFF"},
+    "bold": {"bold": True},
+    "band": {"bold": True, "font_size": 12},
+    "title": {"bold": True, "font_size": 14},
+}
+_ALIGNMENTS = {
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "header": {"text_wrap": True, "valign": "vcenter"},
+    "center": {"align": "center"},
+}
+
+
+# --- Values ---------------------------------------------------------------------------------------
 
 
 def excel_value(value: Any) -> Any:
-    """A value openpyxl can store: decimals as floats, aware datetimes as local naive ones."""
+    """A value a spreadsheet can store: decimals as numbers, aware datetimes as local naive ones,
+    text without the control characters XML cannot hold."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
@@ -107,21 +146,22 @@ def excel_value(value: Any) -> Any:
     return value
 
 
-def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None):
-    """Write one cell; text that looks like a formula stays text."""
-    cell = ws.cell(row=row, column=column)
-    value = excel_value(value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif number_format and value is not None and not isinstance(value, str):
-        cell.number_format = number_format
-    return cell
+#: Excel counts days from 30.12.1899 (and wrongly holds a 29.02.1900): the serial number of a
+#: date from 01.03.1900 on is its distance from that day.
+EXCEL_EPOCH = datetime.date(1899, 12, 30).toordinal()
+MARCH_1900 = datetime.date(1900, 3, 1).toordinal()
 
 
-def fill(colour: str) -> PatternFill:
-    return PatternFill("solid", fgColor=colour)
+def excel_serial(value: datetime.date) -> float | None:
+    """The number Excel stores for a date or a naive datetime (shown through a date format), or
+    None before March 1900, where XlsxWriter's own conversion is needed."""
+    day = value.toordinal()
+    if day < MARCH_1900:
+        return None
+    if isinstance(value, datetime.datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        return day - EXCEL_EPOCH + seconds / 86400
+    return day - EXCEL_EPOCH
 
 
 def percent(value: Decimal | None) -> Decimal | None:
@@ -147,10 +187,13 @@ def project_mark(project: Project) -> Mark:
 
 
 def mark_text(project: Project) -> str:
-    mark = project_mark(project)
-    if project.status == Project.Status.DONE:
+    return _mark_text(project_mark(project), project.status)
+
+
+def _mark_text(mark: Mark, status: str) -> str:
+    if status == Project.Status.DONE:
         word = Project.Status.DONE.label
-    elif project.status == Project.Status.BLOCKED:
+    elif status == Project.Status.BLOCKED:
         word = Project.Status.BLOCKED.label
     else:
         word = MARK_WORDS[mark]
@@ -163,78 +206,301 @@ def target_of(indicator: Indicator) -> Decimal | str | None:
     return indicator.target_value
 
 
-# --- Sheets -------------------------------------------------------------------------------------
+# --- Row heights ----------------------------------------------------------------------------------
+
+#: Points per line of 11-point text, and the characters of a line per unit of column width
+#: (Excel's width unit is the width of a "0"; running text averages a little narrower, but word
+#: wrapping wastes the end of most lines).
+LINE_POINTS = 15.0
+CHARS_PER_WIDTH = 1.1
+DEFAULT_WIDTH = 13.0
 
 
-def header_row(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
-    for index, column in enumerate(columns, start=1):
-        cell = put(ws, row, index, str(column.header))
-        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+def text_lines(text: str, width: float) -> int:
+    """The lines ``text`` takes once wrapped in a column ``width`` wide."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    if len(text) <= per_line and "\n" not in text:
+        return 1
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def text_height(text: str, width: float, font_size: float = 11.0) -> float:
+    """The height (points) of a cell holding ``text`` wrapped in ``width``."""
+    return text_lines(text, width) * LINE_POINTS * font_size / 11 + 2
+
+
+# --- The workbook ---------------------------------------------------------------------------------
+
+
+class Book:
+    """The pack being written: the workbook, its cell formats (each made once, whatever the number
+    of cells that share it), and what every sheet prints in its header and footer."""
+
+    def __init__(self, strategy_name: str, on: datetime.date) -> None:
+        self.buffer = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "in_memory": False,
+                # Text is text: never a formula, a number or a link guessed from its content.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self.strategy_name = strategy_name
+        self.on = on
+        self._formats: dict[Look, Format] = {}
+
+    def format(self, look: Look) -> Format:
+        existing = self._formats.get(look)
+        if existing is not None:
+            return existing
+        properties: dict[str, Any] = {
+            **_FONTS.get(look.font, {}),
+            **_ALIGNMENTS.get(look.align, {}),
+        }
+        if look.fill:
+            properties.update(pattern=1, bg_color=f"#{look.fill}")
+        if look.number_format:
+            properties["num_format"] = look.number_format
+        if look.border:
+            properties.update(border=1, border_color=f"#{BORDER_COLOUR}")
+        if look.quote:
+            properties["quote_prefix"] = True
+        self._formats[look] = self.workbook.add_format(properties)
+        return self._formats[look]
+
+    def sheet(self, title: str, widths: Sequence[float], freeze_row: int | None = None) -> Sheet:
+        return Sheet(self, title, widths, freeze_row)
+
+    def close(self) -> bytes:
+        self.workbook.close()
+        return self.buffer.getvalue()
+
+
+class Sheet:
+    """A sheet written row by row, rows numbered from 1 as in the spreadsheet."""
+
+    def __init__(
+        self, book: Book, title: str, widths: Sequence[float], freeze_row: int | None = None
+    ) -> None:
+        self.book = book
+        self.ws = book.workbook.add_worksheet(title)
+        self.title = title
+        self.widths = list(widths)
+        #: The heights set so far, by row.
+        self.heights: dict[int, float] = {}
+        for index, width in enumerate(self.widths):
+            self.ws.set_column(index, index, width)
+        if freeze_row:
+            self.ws.freeze_panes(freeze_row - 1, 0)
+        print_setup(self, book.strategy_name, book.on)
+
+    def width(self, first: int, last: int | None = None) -> float:
+        """The width of columns ``first`` to ``last`` (from 1)."""
+        return sum(
+            self.widths[column - 1] if column <= len(self.widths) else DEFAULT_WIDTH
+            for column in range(first, (last or first) + 1)
+        )
+
+    def put(self, row: int, column: int, value: Any, look: Look = BODY) -> None:
+        """One cell (row and column from 1); text that looks like a formula stays text, with the
+        quote prefix; a number format applies to numbers and dates only."""
+        value = excel_value(value)
+        ws, row, column = self.ws, row - 1, column - 1
+        if value is None:
+            ws.write_blank(row, column, None, self.book.format(replace(look, number_format="")))
+        elif isinstance(value, str):
+            if value.startswith(FORMULA_TRIGGERS):
+                look = replace(look, quote=True)
+            ws.write_string(row, column, value, self.book.format(replace(look, number_format="")))
+        elif isinstance(value, datetime.date) and excel_serial(value) is not None:
+            ws.write_number(row, column, excel_serial(value), self.book.format(look))
+        elif isinstance(value, datetime.date | datetime.time):
+            ws.write_datetime(row, column, value, self.book.format(look))
+        elif isinstance(value, bool):
+            ws.write_boolean(row, column, value, self.book.format(look))
+        else:
+            ws.write_number(row, column, value, self.book.format(look))
+
+    def merge(self, row: int, first: int, last: int, value: Any, look: Look, last_row: int = 0):
+        """A cell merged over columns ``first``–``last`` (and down to ``last_row``)."""
+        blank = self.book.format(replace(look, number_format=""))
+        self.ws.merge_range(row - 1, first - 1, (last_row or row) - 1, last - 1, "", blank)
+        self.put(row, first, value, look)
+
+    def set_height(self, row: int, height: float) -> None:
+        self.heights[row] = round(height, 1)
+        self.ws.set_row(row - 1, self.heights[row])
+
+    def table_end(self, header_at: int, last_row: int, width: int, title_rows: str = "") -> None:
+        """Filters over the table, and its header repeated on every printed page."""
+        self.ws.autofilter(header_at - 1, 0, max(last_row, header_at) - 1, width - 1)
+        first, last = (title_rows or f"{header_at}:{header_at}").split(":")
+        self.ws.repeat_rows(int(first) - 1, int(last) - 1)
+
+    def data_bar(self, column: int, first: int, last: int) -> None:
+        if last < first:
+            return
+        self.ws.conditional_format(
+            first - 1,
+            column - 1,
+            last - 1,
+            column - 1,
+            {
+                "type": "data_bar",
+                "bar_color": f"#{DATA_BAR_COLOUR}",
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": 1,
+            },
+        )
+
+
+def print_setup(sheet: Sheet, strategy_name: str, on: datetime.date) -> None:
+    ws = sheet.ws
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.hide_gridlines(1)  # not printed; shown on screen
+    left = strategy_name.replace("&", "&&")
+    right = sheet.title.replace("&", "&&")
+    ws.set_header(f"&L{left}&R{right}")
+    footer = (_("État au %(date)s") % {"date": f"{on:%d.%m.%Y}"}).replace("&", "&&")
+    ws.set_footer(f"&L{footer}&RPage &P / &N")
+
+
+class Table:
+    """Rows under a header, each cell formatted by its column (number formats, wrapped text and
+    borders), some filled with a colour; each row as high as its wrapped text needs. The formats
+    of a column are looked up once, not per cell."""
+
+    def __init__(self, sheet: Sheet, columns: Sequence[Column], header_at: int = 1) -> None:
+        self.sheet, self.columns, self.header_at = sheet, columns, header_at
+        self.last_row = header_at
+        book = sheet.book
+        self._text = book.format(BODY)
+        self._quoted = book.format(replace(BODY, quote=True))
+        self._formats = [
+            book.format(replace(BODY, number_format=FORMATS.get(column.kind, "")))
+            for column in columns
+        ]
+        self._dates = book.format(replace(BODY, number_format=DATE_FORMAT))
+        self._chars = [max(1, int(column.width * CHARS_PER_WIDTH)) for column in columns]
+        self._header(sheet, columns, header_at)
+
+    @staticmethod
+    def _header(sheet: Sheet, columns: Sequence[Column], row: int) -> None:
+        height = 0.0
+        for index, column in enumerate(columns, start=1):
+            text = str(column.header)
+            sheet.put(row, index, text, HEADER)
+            height = max(height, text_height(text, column.width))
+        if height > LINE_POINTS + 2:
+            sheet.set_height(row, height)
+
+    def add(
+        self,
+        values: Sequence[Any],
+        fills: dict[int, str] | None = None,
+        skip_height: Sequence[int] = (),
+    ) -> int:
+        """One row; ``fills`` colours cells by column number (from 1); the text of the columns
+        ``skip_height`` (merged down, see ``merge_down``) leaves the row's height alone. Returns
+        the row number."""
+        self.last_row += 1
+        row = self.last_row - 1
+        ws = self.sheet.ws
+        lines = 1
+        for column, value in enumerate(values):
+            if fills and column + 1 in fills:
+                value = excel_value(value)
+                look = Look(fill=fills[column + 1])
+                if value is not None and not isinstance(value, str):
+                    look = replace(look, number_format=FORMATS.get(self.columns[column].kind, ""))
+                self.sheet.put(self.last_row, column + 1, value, look)
+            elif value is None:
+                ws.write_blank(row, column, None, self._text)
+                continue
+            elif type(value) is str:  # the most frequent case first, without excel_value()
+                if not value.isprintable():  # a line break, or a character XML cannot hold
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                quoted = value.startswith(FORMULA_TRIGGERS)
+                ws.write_string(row, column, value, self._quoted if quoted else self._text)
+            else:
+                value = excel_value(value)
+                if isinstance(value, str):
+                    ws.write_string(row, column, value, self._text)
+                elif isinstance(value, datetime.date):
+                    kind = self.columns[column].kind
+                    date_format = self._dates if kind == "auto" else self._formats[column]
+                    serial = excel_serial(value)
+                    if serial is None:
+                        ws.write_datetime(row, column, value, date_format)
+                    else:
+                        ws.write_number(row, column, serial, date_format)
+                else:
+                    ws.write_number(row, column, value, self._formats[column])
+            if (
+                isinstance(value, str)
+                and (len(value) > self._chars[column] or "\n" in value)
+                and column + 1 not in skip_height
+            ):
+                lines = max(lines, text_lines(value, self.columns[column].width))
+        if lines > 1:
+            self.sheet.set_height(self.last_row, lines * LINE_POINTS + 2)
+        return self.last_row
+
+    def end(self, title_rows: str = "") -> int:
+        self.sheet.table_end(self.header_at, self.last_row, len(self.columns), title_rows)
+        return self.last_row
 
 
 def write_table(
-    ws: Worksheet,
+    sheet: Sheet,
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
     *,
     header_at: int = 1,
+    fills: Iterable[dict[int, str] | None] | None = None,
 ) -> int:
-    """A header row at ``header_at`` then the rows; frozen below the header, filtered, printed
-    with the header repeated. Returns the last row written."""
-    header_row(ws, header_at, columns)
-    row_number = header_at
-    for row_number, values in enumerate(rows, start=header_at + 1):
-        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = put(ws, row_number, index, value, FORMATS.get(column.kind))
-            cell.alignment, cell.border = WRAP, BORDER
-    finish_table(ws, header_at, row_number, len(columns))
-    return row_number
+    """A header row at ``header_at`` then the rows (with ``fills``, a colour by column number per
+    row); filtered, printed with the header repeated. Returns the last row written."""
+    table = Table(sheet, columns, header_at)
+    for values, row_fills in zip(rows, repeat(None) if fills is None else fills, strict=False):
+        table.add(values, row_fills)
+    return table.end()
 
 
-def finish_table(
-    ws: Worksheet, header_at: int, last_row: int, width: int, title_rows: str = ""
-) -> None:
-    ws.freeze_panes = ws.cell(row=header_at + 1, column=1)
-    ws.auto_filter.ref = f"A{header_at}:{get_column_letter(width)}{max(last_row, header_at)}"
-    ws.print_title_rows = title_rows or f"{header_at}:{header_at}"
+# --- Sheets ---------------------------------------------------------------------------------------
 
 
-def colour_column(ws: Worksheet, column: int, first: int, colours: Sequence[str | None]) -> None:
-    for row, colour in enumerate(colours, start=first):
-        if colour:
-            ws.cell(row=row, column=column).fill = fill(colour)
+def synthesis_columns() -> list[Column]:
+    return [
+        Column(_("Axe"), 34),
+        Column(gettext_lazy("Indicateurs"), 12, "int"),
+        Column(status_text(Status.ACHIEVED), 11, "int"),
+        Column(status_text(Status.ON_TRACK), 11, "int"),
+        Column(status_text(Status.WARNING), 11, "int"),
+        Column(status_text(Status.OFF_TRACK), 11, "int"),
+        Column(status_text(Status.NO_DATA), 11, "int"),
+        Column(gettext_lazy("Atteinte moyenne"), 12, "percent"),
+        Column(gettext_lazy("Projets"), 10, "int"),
+        Column(f"{Mark.OK.symbol} {MARK_WORDS[Mark.OK]}", 11, "int"),
+        Column(f"{Mark.WARNING.symbol} {MARK_WORDS[Mark.WARNING]}", 11, "int"),
+        Column(f"{Mark.LATE.symbol} {MARK_WORDS[Mark.LATE]}", 11, "int"),
+        Column(gettext_lazy("abandonnés"), 11, "int"),
+        Column(gettext_lazy("Part réalisée"), 10, "percent"),
+        Column(gettext_lazy("En retard"), 10, "int"),
+        Column(gettext_lazy("Budget prévu"), 16, "money"),
+        Column(gettext_lazy("Budget dépensé"), 16, "money"),
+    ]
 
 
-def data_bar(ws: Worksheet, column: int, first: int, last: int) -> None:
-    if last < first:
-        return
-    letter = get_column_letter(column)
-    ws.conditional_formatting.add(
-        f"{letter}{first}:{letter}{last}",
-        DataBarRule(
-            start_type="num", start_value=0, end_type="num", end_value=1, color=DATA_BAR_COLOUR
-        ),
-    )
-
-
-def print_setup(ws: Worksheet, strategy_name: str, on: datetime.date) -> None:
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.oddHeader.left.text = strategy_name.replace("&", "&&")
-    ws.oddHeader.right.text = ws.title.replace("&", "&&")
-    ws.oddFooter.left.text = _("État au %(date)s") % {"date": f"{on:%d.%m.%Y}"}
-    ws.oddFooter.right.text = "Page &P / &N"
-
-
-def synthesis_sheet(ws: Worksheet, strategy: Strategy, on: datetime.date, axes: list[AxisBlock]):
-    ws.title = _("Synthèse")
-    put(ws, 1, 1, str(strategy)).font = TITLE_FONT
+def synthesis_sheet(book: Book, strategy: Strategy, on: datetime.date, axes: list[AxisBlock]):
+    columns = synthesis_columns()
     communes = ", ".join(commune.name for commune in strategy.territory.communes.all())
     facts = [
         (_("Stratégie"), strategy.title),
@@ -245,35 +511,25 @@ def synthesis_sheet(ws: Worksheet, strategy: Strategy, on: datetime.date, axes: 
         (_("Horizon"), f"{strategy.start_year}–{strategy.horizon_year}"),
         (_("Date du rapport"), on),
     ]
-    for row, (label, value) in enumerate(facts, start=2):
-        put(ws, row, 1, label).font = LABEL_FONT
-        cell = put(ws, row, 2, value, DATE_FORMAT)
-        cell.alignment = WRAP
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=10)
-    columns = [
-        Column(_("Axe"), 34),
-        Column(_("Indicateurs"), 12, "int"),
-        Column(status_text(Status.ACHIEVED), 11, "int"),
-        Column(status_text(Status.ON_TRACK), 11, "int"),
-        Column(status_text(Status.WARNING), 11, "int"),
-        Column(status_text(Status.OFF_TRACK), 11, "int"),
-        Column(status_text(Status.NO_DATA), 11, "int"),
-        Column(_("Atteinte moyenne"), 12, "percent"),
-        Column(_("Projets"), 10, "int"),
-        Column(f"{Mark.OK.symbol} {MARK_WORDS[Mark.OK]}", 11, "int"),
-        Column(f"{Mark.WARNING.symbol} {MARK_WORDS[Mark.WARNING]}", 11, "int"),
-        Column(f"{Mark.LATE.symbol} {MARK_WORDS[Mark.LATE]}", 11, "int"),
-        Column(_("abandonnés"), 11, "int"),
-        Column(_("Part réalisée"), 10, "percent"),
-        Column(_("En retard"), 10, "int"),
-        Column(_("Budget prévu"), 16, "money"),
-        Column(_("Budget dépensé"), 16, "money"),
-    ]
     header_at = len(facts) + 3
-    rows = []
+    sheet = book.sheet(_("Synthèse"), [c.width for c in columns], freeze_row=header_at + 1)
+    sheet.put(1, 1, str(strategy), TITLE)
+    fact_look = Look(number_format=DATE_FORMAT, border=False)
+    for row, (label, value) in enumerate(facts, start=2):
+        sheet.put(row, 1, label, LABEL)
+        sheet.merge(row, 2, 10, value, fact_look)
+        if isinstance(value, str) and text_lines(value, sheet.width(2, 10)) > 1:
+            sheet.set_height(row, text_height(value, sheet.width(2, 10)))
+    table = Table(sheet, columns, header_at)
+    for index, status in enumerate(Status, start=3):
+        look = Look(font="bold", fill=STATUS_FILLS[status], align="header")
+        sheet.put(header_at, index, str(columns[index - 1].header), look)
+    for index, mark in enumerate((Mark.OK, Mark.WARNING, Mark.LATE, Mark.ABANDONED), start=10):
+        look = Look(font="bold", fill=MARK_FILLS[mark], align="header")
+        sheet.put(header_at, index, str(columns[index - 1].header), look)
     for block in axes:
         effect, implementation = block.rollup.effect, block.rollup.implementation
-        rows.append(
+        table.add(
             [
                 str(block.axis),
                 effect.total,
@@ -294,15 +550,7 @@ def synthesis_sheet(ws: Worksheet, strategy: Strategy, on: datetime.date, axes: 
                 implementation.budget_spent,
             ]
         )
-    last = write_table(ws, columns, rows, header_at=header_at)
-    for index in range(3, 8):
-        ws.cell(row=header_at, column=index).fill = fill(STATUS_FILLS[list(Status)[index - 3]])
-        ws.cell(row=header_at, column=index).font = LABEL_FONT
-    for index, mark in enumerate((Mark.OK, Mark.WARNING, Mark.LATE, Mark.ABANDONED), start=10):
-        ws.cell(row=header_at, column=index).fill = fill(MARK_FILLS[mark])
-        ws.cell(row=header_at, column=index).font = LABEL_FONT
-    data_bar(ws, 8, header_at + 1, last)
-    ws.column_dimensions["A"].width = 34
+    sheet.data_bar(8, header_at + 1, table.end())
 
 
 COCKPIT_COLUMNS = [
@@ -325,33 +573,29 @@ COCKPIT_COLUMNS = [
     Column(gettext_lazy("ok"), 16),
 ]
 
+#: The measure's columns of the steering table, merged down over its projects.
+MEASURE_COLUMNS = (8, 9, 10)
 
-def cockpit_sheet(ws: Worksheet, axes: list[AxisBlock]) -> None:
+
+def cockpit_sheet(book: Book, axes: list[AxisBlock]) -> None:
     """The seed's steering table, one band per axis; a measure's cells span its projects."""
-    ws.title = _("Cockpit")
     width = len(COCKPIT_COLUMNS)
+    sheet = book.sheet(_("Cockpit"), [c.width for c in COCKPIT_COLUMNS], freeze_row=3)
+    group = Look(font="header", fill=GROUP_COLOUR, align="center", border=False)
     for title, first, last in (
         (_("Objectifs stratégiques"), 1, 7),
         (_("Mesures / objectifs opérationnels"), 8, 10),
         (_("Projets"), 11, 17),
     ):
-        cell = put(ws, 1, first, title)
-        cell.font, cell.fill = HEADER_FONT, GROUP_FILL
-        cell.alignment = Alignment(horizontal="center")
-        ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
-    header_row(ws, 2, COCKPIT_COLUMNS)
-    formats = [FORMATS.get(column.kind) for column in COCKPIT_COLUMNS]
-    spans: list[tuple[int, int]] = []
-    row = 2
+        sheet.merge(1, first, last, title, group)
+    table = Table(sheet, COCKPIT_COLUMNS, header_at=2)
     for block in axes:
-        row += 1
-        band = put(ws, row, 1, str(block.axis))
-        band.font, band.fill = BAND_FONT, BAND_FILL
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        table.last_row += 1
+        sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
+        span = None  # the measure being written: its first and last rows, its cells
         for steering_row in block.rows:
-            row += 1
             values: list[Any] = [None] * width
-            colours: dict[int, str] = {}
+            fills: dict[int, str] = {}
             indicator, evaluation = steering_row.indicator, steering_row.evaluation
             if indicator is not None and evaluation is not None:
                 name = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
@@ -364,8 +608,9 @@ def cockpit_sheet(ws: Worksheet, axes: list[AxisBlock]) -> None:
                     percent(evaluation.attainment),
                     status_text(evaluation.status),
                 ]
-                colours[7] = STATUS_FILLS[evaluation.status]
+                fills[7] = STATUS_FILLS[evaluation.status]
             measure = steering_row.measure
+            spanned = measure is not None and steering_row.measure_rowspan > 1
             if measure is not None:
                 values[7:10] = [measure.code, measure.title, measure.objective_code]
             project = steering_row.project
@@ -379,20 +624,33 @@ def cockpit_sheet(ws: Worksheet, axes: list[AxisBlock]) -> None:
                     project.end_date,
                     mark_text(project),
                 ]
-                colours[17] = MARK_FILLS[project_mark(project)]
-            for column, value in enumerate(values, start=1):
-                cell = put(ws, row, column, value, formats[column - 1])
-                cell.alignment, cell.border = WRAP, BORDER
-            for column, colour in colours.items():
-                ws.cell(row=row, column=column).fill = fill(colour)
-            if measure is not None and steering_row.measure_rowspan > 1:
-                spans.append((row, row + steering_row.measure_rowspan - 1))
-    # Merged once every row is written: a merged cell cannot take a value or a style.
-    for first, last in spans:
-        for column in (8, 9, 10):
-            ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
-    finish_table(ws, 2, row, width, title_rows="1:2")
-    data_bar(ws, 6, 3, row)
+                fills[17] = MARK_FILLS[project_mark(project)]
+            row = table.add(values, fills, skip_height=MEASURE_COLUMNS if spanned else ())
+            if spanned:
+                span = (row, row + steering_row.measure_rowspan - 1, values[7:10])
+            if span is not None and row == span[1]:
+                merge_down(sheet, *span)
+                span = None
+    table.end(title_rows="1:2")
+    sheet.data_bar(6, 3, table.last_row)
+
+
+def merge_down(sheet: Sheet, first: int, last: int, values: Sequence[Any]) -> None:
+    """Merge the measure's cells over the rows of its projects; when their text needs more height
+    than those rows have, the last row grows."""
+    for column, value in zip(MEASURE_COLUMNS, values, strict=True):
+        sheet.merge(first, column, column, value, BODY, last_row=last)
+    needed = max(
+        (
+            text_height(value, sheet.width(column))
+            for column, value in zip(MEASURE_COLUMNS, values, strict=True)
+            if isinstance(value, str)
+        ),
+        default=0,
+    )
+    have = sum(sheet.heights.get(row, LINE_POINTS) for row in range(first, last + 1))
+    if needed > have:
+        sheet.set_height(last, sheet.heights.get(last, LINE_POINTS) + needed - have)
 
 
 EFFECTIVENESS_COLUMNS = [
@@ -405,30 +663,28 @@ EFFECTIVENESS_COLUMNS = [
 ]
 
 
-def effectiveness_sheet(ws: Worksheet, axes: list[AxisBlock]) -> None:
-    header_row(ws, 1, EFFECTIVENESS_COLUMNS)
+def effectiveness_sheet(book: Book, axes: list[AxisBlock]) -> None:
     width = len(EFFECTIVENESS_COLUMNS)
-    row = 1
+    sheet = book.sheet(
+        _("Modèle d'efficacité"), [c.width for c in EFFECTIVENESS_COLUMNS], freeze_row=2
+    )
+    table = Table(sheet, EFFECTIVENESS_COLUMNS)
     for block in axes:
-        row += 1
-        band = put(ws, row, 1, str(block.axis))
-        band.font, band.fill = BAND_FONT, BAND_FILL
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        table.last_row += 1
+        sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
         for measure_block in block.measures:
             measure = measure_block.measure
-            row += 1
-            values = [
-                f"{measure.domain.title}\n{measure.code} – {measure.title}",
-                measure.lead,
-                measure.partners,
-                measure.resources,
-                measure.outputs,
-                "\n".join(f"{p.code} – {p.title}" for p in measure_block.projects),
-            ]
-            for column, value in enumerate(values, start=1):
-                cell = put(ws, row, column, value)
-                cell.alignment, cell.border = WRAP, BORDER
-    finish_table(ws, 1, row, width)
+            table.add(
+                [
+                    f"{measure.domain.title}\n{measure.code} – {measure.title}",
+                    measure.lead,
+                    measure.partners,
+                    measure.resources,
+                    measure.outputs,
+                    "\n".join(f"{p.code} – {p.title}" for p in measure_block.projects),
+                ]
+            )
+    table.end()
 
 
 INDICATOR_COLUMNS = [
@@ -448,16 +704,17 @@ INDICATOR_COLUMNS = [
 
 
 def indicators_sheet(
-    ws: Worksheet, axes: list[AxisBlock], operational: list[tuple[Indicator, Evaluation]]
+    book: Book, axes: list[AxisBlock], operational: list[tuple[Indicator, Evaluation]]
 ) -> list[tuple[Indicator, Evaluation]]:
-    evaluated = [pair for block in axes for pair in block.indicators] + operational
+    evaluated = [pair for block in axes for pair in block.indicators] + list(operational)
     axis_names = {block.axis.pk: str(block.axis) for block in axes}
     measure_names = {
         measure_block.measure.pk: str(measure_block.measure)
         for block in axes
         for measure_block in block.measures
     }
-    rows = []
+    sheet = book.sheet(_("Indicateurs"), [c.width for c in INDICATOR_COLUMNS], freeze_row=2)
+    rows, fills = [], []
     for indicator, evaluation in evaluated:
         parent = (
             axis_names.get(indicator.axis_id, "")
@@ -480,9 +737,9 @@ def indicators_sheet(
                 evaluation.explanation,
             ]
         )
-    last = write_table(ws, INDICATOR_COLUMNS, rows)
-    colour_column(ws, 11, 2, [STATUS_FILLS[evaluation.status] for _i, evaluation in evaluated])
-    data_bar(ws, 10, 2, last)
+        fills.append({11: STATUS_FILLS[evaluation.status]})
+    last = write_table(sheet, INDICATOR_COLUMNS, rows, fills=fills)
+    sheet.data_bar(10, 2, last)
     return evaluated
 
 
@@ -496,14 +753,14 @@ VALUE_COLUMNS = [
 
 
 def values_sheet(
-    ws: Worksheet,
+    book: Book,
     indicators: list[Indicator],
     on: datetime.date,
     snapshot: Snapshot | None = None,
-) -> dict[int, tuple[int, int]]:
+) -> tuple[str, dict[int, tuple[int, int]]]:
     """Every value of ``indicators`` up to ``on`` (as known at the end of that day for a
-    snapshot), grouped by indicator in their order, oldest first (one query). Returns the rows of
-    each indicator's values, for the charts."""
+    snapshot), grouped by indicator in their order, oldest first (one query). Returns the sheet's
+    title and the rows of each indicator's values, for the charts."""
     by_indicator: dict[int, list[tuple]] = defaultdict(list)
     if snapshot is None:
         values = (
@@ -518,44 +775,55 @@ def values_sheet(
         ]
     for indicator_id, *rest in values:
         by_indicator[indicator_id].append(rest)
-    rows, spans, row = [], {}, 1
+    spans, row = {}, 1
     for indicator in indicators:
         history = by_indicator.get(indicator.pk, [])
         if history:
             spans[indicator.pk] = (row + 1, row + len(history))
             row += len(history)
-        rows.extend([indicator.code, *rest] for rest in history)
-    write_table(ws, VALUE_COLUMNS, rows)
-    return spans
+    sheet = book.sheet(_("Valeurs"), [c.width for c in VALUE_COLUMNS], freeze_row=2)
+    write_table(
+        sheet,
+        VALUE_COLUMNS,
+        (
+            [indicator.code, *rest]
+            for indicator in indicators
+            for rest in by_indicator.get(indicator.pk, ())
+        ),
+    )
+    return sheet.title, spans
 
 
 def charts_sheet(
-    ws: Worksheet, values: Worksheet, indicators: list[Indicator], spans: dict[int, tuple]
+    book: Book, values_title: str, indicators: list[Indicator], spans: dict[int, tuple]
 ) -> None:
     """One line chart (dates on x) per strategic indicator that has values."""
-    put(ws, 1, 1, _("Évolution des indicateurs stratégiques")).font = TITLE_FONT
+    sheet = book.sheet(_("Graphiques"), [])
+    sheet.put(1, 1, _("Évolution des indicateurs stratégiques"), TITLE)
+    source = "'" + values_title.replace("'", "''") + "'"
     anchor_row = 3
     for indicator in indicators:
         if indicator.level != Indicator.Level.STRATEGIC or indicator.pk not in spans:
             continue
         first, last = spans[indicator.pk]
-        chart = ScatterChart()
-        chart.title = f"{indicator.code} – {indicator.name}"[:120]
-        chart.style = 13
-        chart.height, chart.width = 7.5, 16
-        chart.x_axis.title = _("Date")
-        chart.y_axis.title = indicator.unit or _("Valeur")
-        chart.x_axis.number_format = DATE_FORMAT
-        chart.x_axis.majorTickMark = "out"
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.legend = None
-        x = Reference(values, min_col=2, min_row=first, max_row=last)
-        y = Reference(values, min_col=3, min_row=first, max_row=last)
-        series = Series(y, x, title=indicator.code)
-        series.marker.symbol = "circle"
-        chart.series.append(series)
-        ws.add_chart(chart, f"A{anchor_row}")
+        chart = book.workbook.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+        chart.set_title({"name": f"{indicator.code} – {indicator.name}"[:120]})
+        chart.set_style(13)
+        chart.set_size({"width": 605, "height": 283})  # 16 × 7.5 cm
+        chart.set_x_axis(
+            {"name": _("Date"), "num_format": DATE_FORMAT, "major_tick_mark": "outside"}
+        )
+        chart.set_y_axis({"name": indicator.unit or _("Valeur")})
+        chart.set_legend({"none": True})
+        chart.add_series(
+            {
+                "name": indicator.code,
+                "categories": f"={source}!$B${first}:$B${last}",
+                "values": f"={source}!$C${first}:$C${last}",
+                "marker": {"type": "circle"},
+            }
+        )
+        sheet.ws.insert_chart(f"A{anchor_row}", chart)
         anchor_row += 16
 
 
@@ -583,47 +851,85 @@ PROJECT_COLUMNS = [
 ]
 
 
-def funding_text(funding) -> str:
-    state = _("acquis") if funding.secured else _("non acquis")
-    return f"{funding.funder} {format_number(funding.amount)} ({state})"
+def project_relations(strategy_id: int) -> tuple[dict, dict, dict]:
+    """The fundings, commune names and theme names of the strategy's projects, by project id, in
+    the order of their models (three queries of plain rows, whatever the number of projects)."""
+    fundings: dict[int, list] = defaultdict(list)
+    communes: dict[int, list[str]] = defaultdict(list)
+    themes: dict[int, list[str]] = defaultdict(list)
+    for project_id, *funding in (
+        Funding.objects.filter(project__strategy_id=strategy_id)
+        .order_by("project", "-amount")
+        .values_list("project_id", "funder", "amount", "secured")
+    ):
+        fundings[project_id].append(funding)
+    for project_id, name in (
+        Project.communes.through.objects.filter(project__strategy_id=strategy_id)
+        .order_by("commune__territory", "commune__name")
+        .values_list("project_id", "commune__name")
+    ):
+        communes[project_id].append(name)
+    for project_id, name in (
+        Project.themes.through.objects.filter(project__strategy_id=strategy_id)
+        .order_by("theme__strategy", "theme__name")
+        .values_list("project_id", "theme__name")
+    ):
+        themes[project_id].append(name)
+    return fundings, communes, themes
 
 
-def projects_sheet(ws: Worksheet, axes: list[AxisBlock]) -> None:
-    projects = [(block.axis, project) for block in axes for project in block.projects]
-    prefetch_related_objects([p for _a, p in projects], "fundings", "communes", "themes")
-    rows = []
-    for axis, project in projects:
-        fundings = list(project.fundings.all())
-        rows.append(
-            [
-                project.code,
-                project.title,
-                axis.number,
-                str(project.measure),
-                project.priority,
-                project.lead,
-                project.partners,
-                ", ".join(commune.name for commune in project.communes.all()),
-                ", ".join(theme.name for theme in project.themes.all()),
-                project.start_date,
-                project.end_date,
-                project.get_status_display(),
-                mark_text(project),
-                yes_no(getattr(project, "currently_late", project.is_late())),
-                None if project.progress is None else Decimal(project.progress) / 100,
-                project.budget_planned,
-                project.budget_spent,
-                project.get_budget_kind_display(),
-                "\n".join(funding_text(funding) for funding in fundings),
-                sum((funding.amount for funding in fundings), Decimal(0)) if fundings else None,
-            ]
-        )
-    last = write_table(ws, PROJECT_COLUMNS, rows)
-    colour_column(ws, 13, 2, [MARK_FILLS[project_mark(p)] for _a, p in projects])
-    colour_column(
-        ws, 14, 2, [RED if getattr(p, "currently_late", False) else None for _a, p in projects]
-    )
-    data_bar(ws, 15, 2, last)
+def funding_text(funder: str, amount: Decimal, secured: bool) -> str:
+    state = _("acquis") if secured else _("non acquis")
+    return f"{funder} {format_number(amount)} ({state})"
+
+
+def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> None:
+    fundings, communes, themes = project_relations(strategy.pk)
+    statuses = {value: str(label) for value, label in Project.Status.choices}
+    budget_kinds = {value: str(label) for value, label in Project.BudgetKind.choices}
+    yes, no = yes_no(True), yes_no(False)
+    mark_texts: dict[tuple[Mark, str], str] = {}
+    sheet = book.sheet(_("Projets"), [c.width for c in PROJECT_COLUMNS], freeze_row=2)
+    table = Table(sheet, PROJECT_COLUMNS)
+    for block in axes:
+        axis = block.axis
+        for project in block.projects:
+            own = fundings.get(project.pk, ())
+            late = getattr(project, "currently_late", None)
+            late = project.is_late() if late is None else late
+            mark = project_mark(project)
+            key = (mark, project.status)
+            if key not in mark_texts:
+                mark_texts[key] = _mark_text(mark, project.status)
+            fills = {13: MARK_FILLS[mark]}
+            if late:
+                fills[14] = RED
+            table.add(
+                [
+                    project.code,
+                    project.title,
+                    axis.number,
+                    str(project.measure),
+                    project.priority,
+                    project.lead,
+                    project.partners,
+                    ", ".join(communes.get(project.pk, ())),
+                    ", ".join(themes.get(project.pk, ())),
+                    project.start_date,
+                    project.end_date,
+                    statuses.get(project.status, project.status),
+                    mark_texts[key],
+                    yes if late else no,
+                    None if project.progress is None else Decimal(project.progress) / 100,
+                    project.budget_planned,
+                    project.budget_spent,
+                    budget_kinds.get(project.budget_kind, project.budget_kind),
+                    "\n".join(funding_text(*funding) for funding in own),
+                    sum((amount for _f, amount, _s in own), Decimal(0)) if own else None,
+                ],
+                fills,
+            )
+    sheet.data_bar(15, 2, table.end())
 
 
 #: What the kinds of change of ``cockpit.changes`` say in the pack (other kinds are shown as is).
@@ -641,13 +947,13 @@ CHANGE_COLUMNS = [
     Column(gettext_lazy("Type"), 14),
     Column(gettext_lazy("Objet"), 36),
     Column(gettext_lazy("Champ"), 18),
-    Column(gettext_lazy("Avant"), 24),
-    Column(gettext_lazy("Après"), 24),
+    Column(gettext_lazy("Avant"), 24, "auto"),
+    Column(gettext_lazy("Après"), 24, "auto"),
     Column(gettext_lazy("Par"), 16),
 ]
 
 
-def changes_sheet(ws: Worksheet, changes: list) -> None:
+def changes_sheet(book: Book, changes: list) -> None:
     rows = [
         [
             change.when,
@@ -665,12 +971,8 @@ def changes_sheet(ws: Worksheet, changes: list) -> None:
         for index in (4, 5):
             if not isinstance(row[index], str | int | float | Decimal | datetime.date):
                 row[index] = str(row[index])
-    write_table(ws, CHANGE_COLUMNS, rows)
-    for row_number, row in enumerate(rows, start=2):
-        for column in (5, 6):
-            value = row[column - 1]
-            if isinstance(value, datetime.date):
-                ws.cell(row=row_number, column=column).number_format = DATE_FORMAT
+    sheet = book.sheet(_("Changements"), [c.width for c in CHANGE_COLUMNS], freeze_row=2)
+    write_table(sheet, CHANGE_COLUMNS, rows)
 
 
 DECISION_COLUMNS = [
@@ -684,8 +986,8 @@ DECISION_COLUMNS = [
 ]
 
 
-def decisions_sheet(ws: Worksheet, decisions: list, on: datetime.date) -> None:
-    rows, late = [], []
+def decisions_sheet(book: Book, decisions: list, on: datetime.date) -> None:
+    rows, fills = [], []
     for decision in decisions:
         workshop = decision.workshop
         concerns = [
@@ -698,7 +1000,7 @@ def decisions_sheet(ws: Worksheet, decisions: list, on: datetime.date) -> None:
             if target is not None
         ]
         overdue = bool(decision.is_overdue(on))
-        late.append(overdue)
+        fills.append({7: RED} if overdue else None)
         rows.append(
             [
                 _("Atelier %(number)s du %(date)s")
@@ -711,65 +1013,11 @@ def decisions_sheet(ws: Worksheet, decisions: list, on: datetime.date) -> None:
                 yes_no(overdue),
             ]
         )
-    write_table(ws, DECISION_COLUMNS, rows)
-    colour_column(ws, 7, 2, [RED if flag else None for flag in late])
+    sheet = book.sheet(_("Décisions"), [c.width for c in DECISION_COLUMNS], freeze_row=2)
+    write_table(sheet, DECISION_COLUMNS, rows, fills=fills)
 
 
-# --- Row heights ----------------------------------------------------------------------------------
-
-#: Points per line of 11-point text, and the characters of a line per unit of column width
-#: (Excel's width unit is the width of a "0"; running text averages a little narrower, but word
-#: wrapping wastes the end of most lines).
-LINE_POINTS = 15.0
-CHARS_PER_WIDTH = 1.1
-DEFAULT_WIDTH = 13.0
-
-
-def text_lines(text: str, width: float) -> int:
-    """The lines ``text`` takes once wrapped in a column ``width`` wide."""
-    per_line = max(1, int(width * CHARS_PER_WIDTH))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-
-
-def fit_row_heights(ws: Worksheet) -> None:
-    """Set the height of rows whose wrapped text needs more than one line.
-
-    Spreadsheets do not grow a row for wrapped text they did not type themselves (LibreOffice
-    draws the overflow over the next row; Excel only grows rows of unmerged cells when the file
-    is opened), so the pack sets the heights: a cell's lines come from its text and the width of
-    its column (or of the columns it is merged over); a cell merged down over several rows
-    (a measure over its projects) grows the last of them when their heights do not add up."""
-    widths = {letter: dimension.width for letter, dimension in ws.column_dimensions.items()}
-    merged = {(r.min_row, r.min_col): (r.max_row, r.max_col) for r in ws.merged_cells.ranges}
-    needed: dict[int, float] = {}
-    spans = []
-    for row in ws.iter_rows():
-        for cell in row:
-            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
-                continue
-            last_row, last_column = merged.get((cell.row, cell.column), (cell.row, cell.column))
-            width = sum(
-                widths.get(get_column_letter(column)) or DEFAULT_WIDTH
-                for column in range(cell.column, last_column + 1)
-            )
-            scale = (cell.font.sz or 11) / 11
-            height = text_lines(cell.value, width) * LINE_POINTS * scale + 2
-            if last_row == cell.row:
-                needed[cell.row] = max(needed.get(cell.row, 0), height)
-            else:
-                spans.append((cell.row, last_row, height))
-    for row, height in needed.items():
-        if height > LINE_POINTS + 2:
-            ws.row_dimensions[row].height = round(height, 1)
-    for first, last, height in spans:
-        rows = range(first, last + 1)
-        have = sum(ws.row_dimensions[row].height or LINE_POINTS for row in rows)
-        if height > have:
-            current = ws.row_dimensions[last].height or LINE_POINTS
-            ws.row_dimensions[last].height = round(current + height - have, 1)
-
-
-# --- The pack -----------------------------------------------------------------------------------
+# --- The pack -------------------------------------------------------------------------------------
 
 
 def build_pack(
@@ -784,15 +1032,37 @@ def build_pack(
 ) -> bytes:
     """The workbook (.xlsx bytes) of the cockpit at ``on``: today's state for ``axes`` (already
     filtered), or the state read back from the history for a ``snapshot`` of a past day."""
-    strategy_name = str(strategy)
-    workbook = Workbook()
-    workbook.properties.title = title or _("%(strategy)s – cockpit au %(date)s") % {
-        "strategy": strategy_name,
-        "date": f"{on:%d.%m.%Y}",
-    }
-    workbook.properties.creator = _("Cockpit territorial")
-    workbook.properties.subject = strategy.title
+    with no_cyclic_collection():
+        return _build_pack(strategy, on, axes, snapshot, changes, decisions, title)
 
+
+@contextmanager
+def no_cyclic_collection():
+    """A pack of 10,000 projects is about a million small objects that live until the file is
+    written: the cyclic garbage collector would scan them again and again (some 15 % of the
+    time) and find nothing to free, since they hold no cycle. Reference counting still frees
+    everything; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> bytes:
+    strategy_name = str(strategy)
+    book = Book(strategy_name, on)
+    book.workbook.set_properties(
+        {
+            "title": title
+            or _("%(strategy)s – cockpit au %(date)s")
+            % {"strategy": strategy_name, "date": f"{on:%d.%m.%Y}"},
+            "author": _("Cockpit territorial"),
+            "subject": strategy.title,
+        }
+    )
     if snapshot is not None:
         axes, operational = snapshot.blocks()
     else:
@@ -802,30 +1072,21 @@ def build_pack(
             .filter(level=Indicator.Level.OPERATIONAL, measure__in=measure_ids)
             .evaluated(on)
         )
-    synthesis_sheet(workbook.active, strategy, on, axes)
-    cockpit_sheet(workbook.create_sheet(), axes)
-    effectiveness_sheet(workbook.create_sheet(_("Modèle d'efficacité")), axes)
-    indicators_ws = workbook.create_sheet(_("Indicateurs"))
-    evaluated = indicators_sheet(indicators_ws, axes, operational)
-    values_ws = workbook.create_sheet(_("Valeurs"))
+    synthesis_sheet(book, strategy, on, axes)
+    cockpit_sheet(book, axes)
+    effectiveness_sheet(book, axes)
+    evaluated = indicators_sheet(book, axes, operational)
     indicators = [indicator for indicator, _e in evaluated]
-    spans = values_sheet(values_ws, indicators, on, snapshot)
-    charts_sheet(workbook.create_sheet(_("Graphiques")), values_ws, indicators, spans)
-    projects_sheet(workbook.create_sheet(_("Projets")), axes)
+    values_title, spans = values_sheet(book, indicators, on, snapshot)
+    charts_sheet(book, values_title, indicators, spans)
+    projects_sheet(book, strategy, axes)
     if changes is not None:
-        changes_sheet(workbook.create_sheet(_("Changements")), changes)
+        changes_sheet(book, changes)
     if decisions is not None:
-        decisions_sheet(workbook.create_sheet(_("Décisions")), decisions, on)
+        decisions_sheet(book, decisions, on)
 
     # Proposals and ranking (issue 7), when the strategy has any: cockpit/excel_prioritisation.py.
     from cockpit.excel_prioritisation import add_prioritisation_sheets
 
-    add_prioritisation_sheets(workbook, strategy, on=on, axes=axes)
-
-    for worksheet in workbook.worksheets:
-        fit_row_heights(worksheet)
-        print_setup(worksheet, strategy_name, on)
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    add_prioritisation_sheets(book, strategy, on=on, axes=axes)
+    return book.close()

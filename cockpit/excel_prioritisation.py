@@ -2,9 +2,11 @@
 what became of it) and "Priorisation" (the ranking by weighted score), added by ``build_pack``
 when the strategy has proposals or criteria.
 
-The sheets follow the pack's conventions (``cockpit.excel``): the same header style, cells
-written through ``put`` (text never becomes a formula), real numbers and dates, frozen header,
-filters. They cover what the pack covers: the projects of its axes (already filtered by the
+The sheets follow the pack's conventions (``cockpit.excel``): written through its ``Book``,
+``Sheet`` and ``Table`` (the same header style, text never becomes a formula, real numbers and
+dates, wrapped text with the row height it needs), frozen header, filters.
+
+They cover what the pack covers: the projects of its axes (already filtered by the
 caller), the proposals of those axes ("Joker" ones when no axis is left out). A constant number
 of queries: the axes, the projects' weighted scores, the criteria, the proposals (and their
 communes), the scores.
@@ -14,27 +16,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.formatting.rule import DataBarRule
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from cockpit.excel import (
     AMBER,
     DATA_BAR_COLOUR,
     GREEN,
     GREY,
-    LABEL_FONT,
+    LABEL,
     RED,
-    WRAP,
+    Book,
     Column,
-    colour_column,
-    put,
-    write_table,
+    Look,
+    Sheet,
+    Table,
+    text_height,
     yes_no,
 )
 from cockpit.steering import AxisBlock
@@ -43,6 +43,9 @@ from projects.ranking import HIGH_PRIORITY_LOW_SCORE, Ranking, build_ranking
 from strategies.models import Axis, Strategy
 
 SCORE_FORMAT = "0.0"
+SCORE = Look(number_format=SCORE_FORMAT)
+NOTE = Look(border=False)
+NOTE_HEIGHT = 30.0
 
 STATUS_FILLS = {
     Proposal.Status.NEW: None,
@@ -53,7 +56,7 @@ STATUS_FILLS = {
 
 
 def add_prioritisation_sheets(
-    workbook: Workbook, strategy: Strategy, *, on: datetime.date, axes: list[AxisBlock]
+    book: Book, strategy: Strategy, *, on: datetime.date, axes: list[AxisBlock]
 ) -> None:
     """Add "Propositions" when the pack's axes have proposals, and "Priorisation" when the
     strategy has criteria."""
@@ -74,7 +77,7 @@ def add_prioritisation_sheets(
         )
     )
     if proposals:
-        proposals_sheet(workbook.create_sheet(_("Propositions")), proposals)
+        proposals_sheet(book, proposals)
     criteria = list(Criterion.objects.for_strategy(strategy))
     if criteria:
         retained = [
@@ -83,7 +86,7 @@ def add_prioritisation_sheets(
             if proposal.status == Proposal.Status.RETAINED and proposal.project_id is None
         ]
         ranking = pack_ranking(strategy, axes, criteria, retained)
-        ranking_sheet(workbook.create_sheet(_("Priorisation")), ranking)
+        ranking_sheet(book, ranking)
 
 
 def _proposal_axes(strategy: Strategy, axes: list[AxisBlock]) -> Q:
@@ -140,6 +143,11 @@ PROPOSAL_COLUMNS = [
 ]
 
 
+def _cells(*values: Any) -> list[Any]:
+    """A row's values, an empty text left an empty cell (as openpyxl wrote it, not "")."""
+    return [None if value == "" else value for value in values]
+
+
 def outcome_text(proposal: Proposal) -> str:
     if proposal.project:
         return _("Projet %(project)s") % {"project": proposal.project}
@@ -164,12 +172,18 @@ def workshop_text(proposal: Proposal) -> str:
     }
 
 
-def proposals_sheet(ws: Worksheet, proposals: list[Proposal]) -> None:
-    rows = []
+#: The columns (from 1) of the proposal's status (coloured) and weighted score.
+PROPOSAL_STATUS, PROPOSAL_SCORE = 8, 11
+
+
+def proposals_sheet(book: Book, proposals: list[Proposal]) -> None:
+    sheet = book.sheet(_("Propositions"), [c.width for c in PROPOSAL_COLUMNS], freeze_row=2)
+    table = Table(sheet, PROPOSAL_COLUMNS)
     for proposal in proposals:
         score = WeightedScore(proposal.weighted_score, proposal.n_scored, proposal.n_criteria)
-        rows.append(
-            [
+        colour = STATUS_FILLS[Proposal.Status(proposal.status)]
+        row = table.add(
+            _cells(
                 workshop_text(proposal),
                 proposal.created_at,
                 str(proposal.axis) if proposal.axis else str(JOKER_LABEL),
@@ -180,16 +194,13 @@ def proposals_sheet(ws: Worksheet, proposals: list[Proposal]) -> None:
                 str(proposal.get_status_display()),
                 outcome_text(proposal),
                 proposal.reason,
-                score.rounded,
+                None,  # the score, with its number format, below
                 f"{score.scored}/{score.total}" if score.total else "",
-            ]
+            ),
+            {PROPOSAL_STATUS: colour} if colour else None,
         )
-    write_table(ws, PROPOSAL_COLUMNS, rows)
-    colour_column(ws, 8, 2, [STATUS_FILLS[Proposal.Status(p.status)] for p in proposals])
-    for row in range(2, len(rows) + 2):
-        cell = ws.cell(row=row, column=11)
-        if cell.value is not None:
-            cell.number_format = SCORE_FORMAT
+        sheet.put(row, PROPOSAL_SCORE, score.rounded, SCORE)
+    table.end()
 
 
 def disagreement_text(disagreement: str) -> str:
@@ -200,7 +211,7 @@ def disagreement_text(disagreement: str) -> str:
     return _("priorité 3, mais dans le premier tiers")
 
 
-def ranking_sheet(ws: Worksheet, ranking: Ranking) -> None:
+def ranking_sheet(book: Book, ranking: Ranking) -> None:
     """The ranking: one row per project or retained proposal, best weighted score first, with
     the per-criterion scores; then the notes (how the score is computed, ties, disagreements)."""
     criteria = ranking.criteria
@@ -226,11 +237,13 @@ def ranking_sheet(ws: Worksheet, ranking: Ranking) -> None:
         Column(_("Ex æquo"), 9),
         Column(_("Priorité et note"), 30),
     ]
-    rows = []
+    weighted, width = len(columns) - 3, len(columns)
+    sheet = book.sheet(_("Priorisation"), [c.width for c in columns], freeze_row=2)
+    table = Table(sheet, columns)
     for row in ranking.rows:
         axis = row.axis
-        rows.append(
-            [
+        number = table.add(
+            _cells(
                 row.rank,
                 row.code,
                 row.title,
@@ -239,39 +252,44 @@ def ranking_sheet(ws: Worksheet, ranking: Ranking) -> None:
                 row.priority,
                 row.budget,
                 *(None if score is None else score.value for score in row.cells),
-                row.rounded,
+                None,  # the weighted score, with its number format, below
                 f"{row.score.scored}/{row.score.total}",
                 yes_no(row.tied) if row.rank else "",
                 disagreement_text(row.disagreement),
-            ]
-        )
-    last = write_table(ws, columns, rows)
-    weighted = len(columns) - 3
-    for number in range(2, last + 1):
-        ws.cell(row=number, column=weighted).number_format = SCORE_FORMAT
-    if last >= 2:
-        letter = get_column_letter(weighted)
-        ws.conditional_formatting.add(
-            f"{letter}2:{letter}{last}",
-            DataBarRule(
-                start_type="num",
-                start_value=0,
-                end_type="num",
-                end_value=100,
-                color=DATA_BAR_COLOUR,
             ),
+            {width: AMBER} if row.disagreement else None,
         )
-    colour_column(
-        ws, len(columns), 2, [AMBER if row.disagreement else None for row in ranking.rows]
+        sheet.put(number, weighted, row.rounded, SCORE)
+    last = table.end()
+    _score_bar(sheet, weighted, 2, last)
+    _notes(sheet, ranking, last + 2)
+
+
+def _score_bar(sheet: Sheet, column: int, first: int, last: int) -> None:
+    """A data bar over weighted scores (0 to 100; ``Sheet.data_bar`` is for fractions)."""
+    if last < first:
+        return
+    sheet.ws.conditional_format(
+        first - 1,
+        column - 1,
+        last - 1,
+        column - 1,
+        {
+            "type": "data_bar",
+            "bar_color": f"#{DATA_BAR_COLOUR}",
+            "min_type": "num",
+            "min_value": 0,
+            "max_type": "num",
+            "max_value": 100,
+        },
     )
-    _notes(ws, ranking, last + 2)
 
 
 def _weight(criterion: Criterion) -> str:
     return f"{criterion.weight.normalize():f}".replace(".", ",")
 
 
-def _notes(ws: Worksheet, ranking: Ranking, row: int) -> None:
+def _notes(sheet: Sheet, ranking: Ranking, row: int) -> None:
     lines = [
         _(
             "Note pondérée : chaque note est ramenée à l'échelle de son critère (minimum 0, "
@@ -298,9 +316,8 @@ def _notes(ws: Worksheet, ranking: Ranking, row: int) -> None:
                 "count": len(ranking.scored),
             }
         )
-    put(ws, row, 1, _("Notes")).font = LABEL_FONT
+    sheet.put(row, 1, _("Notes"), LABEL)
+    width = sheet.width(1, 8)
     for offset, text in enumerate(lines, start=1):
-        cell = put(ws, row + offset, 1, text)
-        cell.alignment = WRAP
-        ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=8)
-        ws.row_dimensions[row + offset].height = 30
+        sheet.merge(row + offset, 1, 8, text, NOTE)
+        sheet.set_height(row + offset, max(NOTE_HEIGHT, text_height(text, width)))

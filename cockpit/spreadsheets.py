@@ -46,7 +46,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 from openpyxl.xml.functions import fromstring, iterparse
 
-from cockpit.excel import (
+from cockpit.xlsx_cells import (
     DATE_FORMAT,
     FORMULA_TRIGGERS,
     LABEL_FONT,

@@ -8,6 +8,7 @@ cockpit_patterns = [
     path("strategies/<int:pk>/", views.strategy_cockpit, name="strategy"),
     path("strategies/<int:pk>/export.xlsx", views.strategy_pack, name="pack"),
     path("strategies/<int:pk>/axes/<int:axis_pk>/", views.axis_detail, name="axis"),
+    path("strategies/<int:pk>/axes/<int:axis_pk>/tableau/", views.axis_table, name="axis_table"),
     path("strategies/<int:pk>/mesures/<int:measure_pk>/", views.measure_detail, name="measure"),
     path("strategies/<int:pk>/projets/<int:project_pk>/", views.project_detail, name="project"),
     path(

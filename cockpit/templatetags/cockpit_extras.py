@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,27 @@ from indicators.models import Evaluation, Status, format_number, format_percent
 from projects.models import Mark, Project
 
 register = template.Library()
+
+
+@register.simple_tag
+def row_url(viewname: str, strategy_pk: int, pk: int) -> str:
+    """``{% url viewname strategy_pk pk %}`` for the rows of long tables: one ``reverse()`` per
+    view and strategy, then string formatting (a ``reverse()`` costs some 30 µs a row)."""
+    return _row_url(viewname, strategy_pk, get_script_prefix())(pk)
+
+
+@lru_cache(maxsize=512)
+def _row_url(viewname: str, strategy_pk: int, _prefix: str):
+    from cockpit.steering import link_maker
+
+    return link_maker(viewname, strategy_pk)
+
+
+@register.filter
+def status_label(project: Project) -> str:
+    """The project's status in words (``get_status_display`` rebuilds its choices each call)."""
+    return Project.Status(project.status).label
+
 
 #: What each project mark says, in words, beside its symbol and colour.
 MARK_WORDS = {

@@ -1,6 +1,7 @@
 """The commission's cockpit pages. One module per area, so each stays small:
 
-- ``strategy``: home, strategy cockpit (with its filters and htmx fragment), axis, measure
+- ``strategy``: home, strategy cockpit (with its filters and htmx fragments, and an axis's table
+  loaded on demand), axis, measure
 - ``drilldown``: project and indicator pages
 - ``exports``: the Excel pack of the cockpit
 - ``reports``: timeline, modèle d'efficacité, communes matrix
@@ -23,12 +24,13 @@ from .prioritisation import (
 )
 from .public import public_axis, public_cockpit, public_home, public_indicator, public_measure
 from .reports import communes_matrix, effectiveness_model, timeline
-from .strategy import axis_detail, home, measure_detail, strategy_cockpit
+from .strategy import axis_detail, axis_table, home, measure_detail, strategy_cockpit
 from .workshops import workshop_detail, workshops
 
 __all__ = [
     "axis_detail",
     "axis_proposal",
+    "axis_table",
     "communes_matrix",
     "effectiveness_model",
     "home",

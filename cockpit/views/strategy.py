@@ -10,17 +10,26 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from cockpit import steering
 from cockpit.access import get_in_strategy, get_strategy_for_user
 from cockpit.forms import CockpitFilterForm
 from cockpit.models import Decision
 from cockpit.rollups import Rollup, measure_rollups
-from cockpit.steering import AxisBlock, build_axes, steering_projects
+from cockpit.steering import (
+    AxisBlock,
+    axis_page,
+    build_axes,
+    deferred_axes,
+    projects_per_axis,
+    steering_projects,
+)
 from cockpit.views.prioritisation import proposals_section
 from indicators.models import EffectRollup, Indicator
 from projects.models import ImplementationRollup, Project
@@ -54,19 +63,30 @@ def render_home(request: HttpRequest, strategies, public: bool = False) -> HttpR
     return render(request, "cockpit/home.html", {"cards": cards, "today": today, "public": public})
 
 
+def cockpit_sources(strategy: Strategy, form: CockpitFilterForm, on: datetime.date) -> dict:
+    """The measures, projects and strategic indicators the filters of ``form`` select."""
+    return {
+        "measures": form.measures(),
+        "projects": form.projects(steering_projects(strategy, on)),
+        "indicators": form.indicators(Indicator.objects.for_strategy(strategy)),
+        "show_empty_measures": not form.filters_projects,
+    }
+
+
+def _filtered_axes(strategy: Strategy, form: CockpitFilterForm):
+    axis_filter = form.filters.get("axis")
+    return strategy.axes.filter(pk=axis_filter.pk) if axis_filter else None
+
+
 def filtered_axes(
     strategy: Strategy, form: CockpitFilterForm, on: datetime.date
 ) -> list[AxisBlock]:
-    """The cockpit's axes as the filters of ``form`` select them (shared by the page and the Excel
+    """The cockpit's axes as the filters of ``form`` select them, every row loaded (the Excel
     pack); when filtering, the axes left with nothing to show are dropped."""
-    axis_filter = form.filters.get("axis")
     axes = build_axes(
         strategy,
-        measures=form.measures(),
-        projects=form.projects(steering_projects(strategy, on)),
-        indicators=form.indicators(Indicator.objects.for_strategy(strategy)),
-        show_empty_measures=not form.filters_projects,
-        axes=strategy.axes.filter(pk=axis_filter.pk) if axis_filter else None,
+        **cockpit_sources(strategy, form, on),
+        axes=_filtered_axes(strategy, form),
         on=on,
     )
     if form.filters:
@@ -74,12 +94,60 @@ def filtered_axes(
     return axes
 
 
+def cockpit_axes(
+    strategy: Strategy, form: CockpitFilterForm, on: datetime.date, table_url=None
+) -> list[AxisBlock]:
+    """The cockpit page's axes: as ``filtered_axes`` up to ``steering.OPEN_PROJECTS`` projects
+    shown; beyond, each axis with its rollups and the size of its table, loaded when opened
+    (``axis_table``), except a single axis left by the filters, shown with the first page of its
+    table. ``table_url(axis, page)`` makes the URL of a page of an axis's table."""
+    sources = cockpit_sources(strategy, form, on)
+    per_axis = projects_per_axis(sources["projects"])
+    if sum(projects for projects, _measures in per_axis.values()) <= steering.OPEN_PROJECTS:
+        return filtered_axes(strategy, form, on)
+    del sources["projects"]
+    axes = deferred_axes(strategy, per_axis, **sources, axes=_filtered_axes(strategy, form), on=on)
+    if form.filters:
+        axes = [block for block in axes if not block.deferred.empty]
+    if len(axes) == 1:
+        (block,) = axes
+        opened = axis_page(
+            strategy,
+            block.axis,
+            **cockpit_sources(strategy, form, on),
+            on=on,
+            url=lambda number: table_url(block.axis, number) if table_url else "",
+        )
+        opened.rollup = block.rollup
+        axes = [opened]
+    return axes
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The cockpit's filters of ``request`` as a query string, without the page number."""
+    params: QueryDict = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def table_url_maker(request: HttpRequest, strategy: Strategy):
+    """``url(axis, page)``: the URL of a page of an axis's table, with the request's filters."""
+    query = filter_query(request)
+
+    def url(axis: Axis, page: int) -> str:
+        base = reverse("cockpit:axis_table", args=[strategy.pk, axis.pk])
+        return f"{base}?{query}&page={page}" if query else f"{base}?page={page}"
+
+    return url
+
+
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
     """The cockpit: header, then per axis its two rollups and its steering table; filtered by a
-    GET form. An htmx request gets the axes fragment only."""
+    GET form. An htmx request gets the axes fragment only. Beyond ``steering.OPEN_PROJECTS``
+    projects, the axes come closed and load their table when opened (``axis_table``)."""
     return render_cockpit(request, get_strategy_for_user(request, pk))
 
 
@@ -89,18 +157,66 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
     if public:
         del form.fields["lead"]  # people are not shown in public
     filtering = bool(form.filters)
-    axes = filtered_axes(strategy, form, today)
+    if public:  # the public cockpit shows every axis open (its tables have no public fragment)
+        axes = filtered_axes(strategy, form, today)
+    else:
+        axes = cockpit_axes(strategy, form, today, table_url_maker(request, strategy))
     context = {
         "strategy": strategy,
         "communes": strategy.territory.communes.all(),
         "form": form,
         "axes": axes,
         "filtering": filtering,
-        "shown_projects": sum(len(block.projects) for block in axes),
+        "filter_query": filter_query(request),
+        "shown_projects": sum(block.shown_projects for block in axes),
         "today": today,
         "public": public,
     }
     template = "cockpit/strategy.html#axes" if request.htmx else "cockpit/strategy.html"
+    return render(request, template, context)
+
+
+def page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def axis_table(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
+    """One axis's steering table, a page at a time, with the cockpit's filters (GET). htmx gets
+    the table (first page) or the rows of a following page, to append; without JavaScript, a
+    page of its own with links to the previous and next pages."""
+    strategy = get_strategy_for_user(request, pk)
+    axis = get_in_strategy(Axis.objects.all(), strategy, axis_pk)
+    today = timezone.localdate()
+    form = CockpitFilterForm(strategy, request.GET or None)
+    url = table_url_maker(request, strategy)
+    block = axis_page(
+        strategy,
+        axis,
+        **cockpit_sources(strategy, form, today),
+        on=today,
+        page=page_number(request),
+        url=lambda number: url(axis, number),
+    )
+    context = {
+        "strategy": strategy,
+        "axis": axis,
+        "axis_block": block,
+        "form": form,
+        "filter_query": filter_query(request),
+        "today": today,
+    }
+    if request.htmx:
+        template = "cockpit/includes/steering_table.html"
+        if block.page.number > 1:
+            template += "#rows"
+    else:
+        template = "cockpit/axis_table.html"
     return render(request, template, context)
 
 

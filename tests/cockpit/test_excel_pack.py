@@ -182,7 +182,7 @@ def test_tables_are_frozen_filtered_and_print_on_a4_landscape(pack):
     for ws in pack.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize) == 9
-        assert int(ws.page_setup.fitToWidth) == 1
+        assert int(ws.page_setup.fitToWidth or 1) == 1  # absent: the file format's default, 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.oddHeader.left.text.startswith("SDI 2028")
         assert ws.oddFooter.right.text == "Page &P / &N"
@@ -483,7 +483,7 @@ def test_pack_without_changes_or_decisions_has_no_such_sheets(demo):
 
 def test_rows_grow_with_their_wrapped_text(member_client, demo):
     project = Project.objects.get(strategy=demo, code="p1")
-    project.title = "Plan sectoriel de la mobilité " * 12  # some 360 characters
+    project.title = ("Plan sectoriel de la mobilité " * 8).strip()  # 239 characters, within 250
     project.save()
 
     workbook = open_pack(download(member_client, demo).content)
@@ -491,7 +491,7 @@ def test_rows_grow_with_their_wrapped_text(member_client, demo):
     sheet = workbook["Projets"]
     long_row = row_of(sheet, 1, "p1")
     short_row = row_of(sheet, 1, "p5")  # "Crèche"
-    assert sheet.row_dimensions[long_row].height >= 8 * 15
+    assert sheet.row_dimensions[long_row].height >= 5 * 15
     assert sheet.row_dimensions[long_row].height > (sheet.row_dimensions[short_row].height or 15)
 
 
@@ -499,7 +499,7 @@ def test_merged_measure_cells_get_the_height_their_text_needs(member_client, dem
     from strategies.models import Measure
 
     measure = Measure.objects.get(strategy=demo, code="m6")  # over p6, p7, p8
-    measure.title = "Une mesure au titre très long " * 15  # some 450 characters
+    measure.title = ("Une mesure au titre très long " * 8).strip()  # 239 characters
     measure.save()
 
     workbook = open_pack(download(member_client, demo).content)
@@ -511,4 +511,4 @@ def test_merged_measure_cells_get_the_height_their_text_needs(member_client, dem
     total = sum(
         sheet.row_dimensions[row].height or 15 for row in range(span.min_row, span.max_row + 1)
     )
-    assert total >= 450 / (32 * 1.1) * 15
+    assert total >= 239 / (32 * 1.1) * 15

@@ -1,0 +1,65 @@
+"""``manage.py bench`` at its smallest size, so that it cannot rot; and it never writes into a
+database that is not a test or benchmark one."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from cockpit.management.commands.bench import looks_disposable
+from projects.models import Project
+
+
+def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
+    out = io.StringIO()
+    call_command("bench", "--sizes", "20", "--runs", "1", "--in-place", stdout=out)
+    text = out.getvalue()
+    lines = {
+        line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")
+    }
+    for label in (
+        "cockpit",
+        "cockpit filtered: late (htmx)",
+        "axis table, page 1 (htmx)",
+        "indicator page",
+        "admin: project list",
+        "Excel pack",
+        "floor: same rows, openpyxl write-only",
+        "pack / floor",
+        "project import (dry run + confirm)",
+    ):
+        assert label in lines, label
+    assert re.search(r"\| \d+ ms, \d+ q \(open\) \|", lines["cockpit"])
+    assert "KB file" in lines["Excel pack"] and "MB, " in lines["Excel pack"]
+    assert "× time" in lines["pack / floor"]
+    assert "cores" in text and "database: " in text
+    assert "## Targets" in text
+    assert Project.objects.count() == 20
+
+
+@pytest.mark.parametrize(
+    ("name", "disposable"),
+    [
+        ("/work/main/db.sqlite3", False),
+        ("cockpit", False),
+        ("cockpit_bench", True),
+        ("cockpit_load", True),
+        ("/tmp/cockpit_bench.sqlite3", True),
+        ("test_cockpit_wt8", True),
+        ("file:memorydb_default?mode=memory&cache=shared", True),
+    ],
+)
+def test_only_test_and_benchmark_databases_are_written_in_place(name, disposable):
+    assert looks_disposable(name) is disposable
+
+
+def test_in_place_refuses_the_users_database_and_writes_nothing(db, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "/home/someone/cockpit/db.sqlite3")
+    for options in (["--in-place"], ["--populate", "10"]):
+        with pytest.raises(CommandError, match="ni une base de test"):
+            call_command("bench", *options, stdout=io.StringIO())
+    monkeypatch.undo()
+    assert not Project.objects.exists()
