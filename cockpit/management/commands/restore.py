@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             # flush empties every table, then recreates content types and permissions (the
             # post-migrate signal), which the backup names by their natural keys.
             call_command("flush", interactive=False, verbosity=0)
+            # The recreated content types have new ids: forget those this process cached, or
+            # the permissions named by natural key would be looked up under the old ids.
+            ContentType.objects.clear_cache()
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
