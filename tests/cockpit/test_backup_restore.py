@@ -8,6 +8,7 @@ import gzip
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -40,6 +41,17 @@ def snapshot() -> dict:
     for user in get_user_model().objects.all():
         rows[f"groups of {user.username}"] = sorted(user.groups.values_list("name", flat=True))
     return rows
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_types():
+    """A restore recreates the content types with new ids inside the test's transaction; the
+    rollback takes them away but Django's process-wide ContentType cache would keep them, and the
+    next test (load_demo's group permissions) would look permissions up under ids that no longer
+    exist. Forget the cache on both sides of each test."""
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture
