@@ -340,7 +340,8 @@ class Sheet:
         first, last = (title_rows or f"{header_at}:{header_at}").split(":")
         self.ws.repeat_rows(int(first) - 1, int(last) - 1)
 
-    def data_bar(self, column: int, first: int, last: int) -> None:
+    def data_bar(self, column: int, first: int, last: int, maximum: float = 1) -> None:
+        """A data bar from 0 to ``maximum`` (1 for the fractions shown as percentages)."""
         if last < first:
             return
         self.ws.conditional_format(
@@ -354,7 +355,7 @@ class Sheet:
                 "min_type": "num",
                 "min_value": 0,
                 "max_type": "num",
-                "max_value": 1,
+                "max_value": maximum,
             },
         )
 

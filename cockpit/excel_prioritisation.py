@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 
 from cockpit.excel import (
     AMBER,
-    DATA_BAR_COLOUR,
     GREEN,
     GREY,
     LABEL,
@@ -261,28 +260,8 @@ def ranking_sheet(book: Book, ranking: Ranking) -> None:
         )
         sheet.put(number, weighted, row.rounded, SCORE)
     last = table.end()
-    _score_bar(sheet, weighted, 2, last)
+    sheet.data_bar(weighted, 2, last, maximum=100)  # weighted scores are out of 100
     _notes(sheet, ranking, last + 2)
-
-
-def _score_bar(sheet: Sheet, column: int, first: int, last: int) -> None:
-    """A data bar over weighted scores (0 to 100; ``Sheet.data_bar`` is for fractions)."""
-    if last < first:
-        return
-    sheet.ws.conditional_format(
-        first - 1,
-        column - 1,
-        last - 1,
-        column - 1,
-        {
-            "type": "data_bar",
-            "bar_color": f"#{DATA_BAR_COLOUR}",
-            "min_type": "num",
-            "min_value": 0,
-            "max_type": "num",
-            "max_value": 100,
-        },
-    )
 
 
 def _weight(criterion: Criterion) -> str:

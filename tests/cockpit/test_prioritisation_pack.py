@@ -112,6 +112,17 @@ def test_priorisation_sheet_ranks_with_scores_ties_and_disagreements(pack):
     assert any(str(note).startswith("À discuter : p20 – Révision") for note in notes)
 
 
+def test_weighted_scores_carry_a_data_bar_out_of_100(pack):
+    ws = pack["Priorisation"]
+    bars = [
+        rule.dataBar
+        for formatting in ws.conditional_formatting
+        for rule in formatting.rules
+        if rule.type == "dataBar"
+    ]
+    assert [(bar.cfvo[0].val, bar.cfvo[1].val) for bar in bars] == [(0, 100)]
+
+
 def test_propositions_sheet_lists_the_proposals_and_their_outcome(pack, demo):
     ws = pack["Propositions"]
     assert header(ws)[:9] == [
