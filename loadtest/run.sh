@@ -56,6 +56,9 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 
+echo "== one commission member alone"
+$PY loadtest/alone.py "http://127.0.0.1:$LOAD_PORT" "$STRATEGY"
+
 echo "== locust: 20 commission members and 2 secretaries for $LOAD_TIME"
 COCKPIT_STRATEGY=$STRATEGY .venv/bin/locust -f loadtest/locustfile.py --headless \
   --host "http://127.0.0.1:$LOAD_PORT" -u 22 -r 2 -t "$LOAD_TIME" --stop-timeout 10 \

@@ -196,7 +196,8 @@ def cell(value: Timing | str | None) -> str:
         parts.append(f"{value.queries} q")
         return ", ".join(parts)
     note = f" ({value.note})" if value.note else ""
-    return f"{value.seconds * 1000:.0f} ms, {value.queries} q{note}"
+    slowest = f" (max {value.slowest * 1000:.0f})" if value.slowest else ""
+    return f"{value.seconds * 1000:.0f} ms{slowest}, {value.queries} q{note}"
 
 
 def table(reports: list[SizeReport]) -> list[str]:

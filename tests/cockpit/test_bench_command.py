@@ -3,12 +3,14 @@ database that is not a test or benchmark one."""
 
 import io
 import re
+import sys
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from cockpit.benchmarks.timing import DEPTH_SPAN, time_call
 from cockpit.management.commands.bench import looks_disposable
 from projects.models import Project
 
@@ -32,12 +34,32 @@ def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
         "project import (dry run + confirm)",
     ):
         assert label in lines, label
-    assert re.search(r"\| \d+ ms, \d+ q \(open\) \|", lines["cockpit"])
+    assert re.search(r"\| \d+ ms \(max \d+\), \d+ q \(open\) \|", lines["cockpit"])
     assert "KB file" in lines["Excel pack"] and "MB, " in lines["Excel pack"]
     assert "× time" in lines["pack / floor"]
     assert "cores" in text and "database: " in text
+    assert re.search(r"CPU reference .*: \d+\.\d ms \(", text)
+    assert "CPU reference after the run" in text
     assert "## Targets" in text
     assert Project.objects.count() == 20
+
+
+def stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
+def test_each_timed_run_starts_from_another_stack_depth_across_a_frame_chunk(db):
+    # CPython 3.11 is much slower when a page's calls cross the edge of a frame chunk
+    # (gh-142183): the timed runs must not all sit at the harness's one depth.
+    seen = []
+    timing = time_call(lambda: seen.append(stack_depth()), runs=5, memory=False)
+    timed = seen[:5]
+    assert len(set(timed)) == 5
+    assert max(timed) - min(timed) >= DEPTH_SPAN * 0.75
+    assert timing.slowest >= timing.seconds
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import translation
 
-from cockpit.benchmarks import runner
+from cockpit.benchmarks import runner, timing
 from cockpit.benchmarks.data import build_strategy
 from strategies.models import Territory
 
@@ -154,7 +154,8 @@ class Command(BaseCommand):
                 )
             say("")
             say(f"## Figures (median of {options['runs']} runs; Excel pack and floor: ")
-            say(f"median of {max(1, min(options['runs'], 3))}; q = queries)")
+            say(f"median of {max(1, min(options['runs'], 3))}; each run from another stack depth;")
+            say("max = the slowest run; q = queries)")
             say("")
             for line in runner.table(reports):
                 say(line)
@@ -162,3 +163,5 @@ class Command(BaseCommand):
             say("## Targets")
             for line in runner.verdicts(reports):
                 say(line)
+            say("")
+            say(f"CPU reference after the run: {timing.cpu_reference()}")
