@@ -44,6 +44,13 @@ def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
     assert Project.objects.count() == 20
 
 
+def test_bench_output_is_not_cluttered_by_a_missing_collectstatic(db, settings, tmp_path, recwarn):
+    # make bench runs with production settings before anyone ran collectstatic
+    settings.STATIC_ROOT = tmp_path / "never-collected"
+    call_command("bench", "--sizes", "5", "--runs", "1", "--in-place", stdout=io.StringIO())
+    assert not [w for w in recwarn if "No directory at" in str(w.message)]
+
+
 def stack_depth() -> int:
     frame, depth = sys._getframe(), 0
     while frame is not None:
