@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CockpitConfig(AppConfig):
     name = "cockpit"
     verbose_name = _("Pilotage")
-
-    def ready(self):
-        from cockpit.framestack import keep_frame_chunks
-
-        keep_frame_chunks()

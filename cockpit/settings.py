@@ -72,11 +72,22 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # The apps of the product, from the bottom layer up (README: "Where things live").
+    "spreadsheets",
     "strategies",
     "projects",
     "indicators",
+    "steering",
+    "workshops",
+    "prioritisation",
+    "reports",
+    "demo",
     "cockpit",
 ]
+# The benchmark harness (``make bench``, ``make load``) is an app of its own, installed only when
+# asked for, so that every other process runs without it.
+if envbool("COCKPIT_BENCH", False):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -104,7 +115,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["cockpit.templatetags.cockpit_extras"],
+            "builtins": ["steering.templatetags.cockpit_extras"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -196,8 +207,6 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # The admin's spreadsheet files (strategies/import_admin.py): an import reads an xlsx or a csv, an
 # export writes either; files over these limits are refused with a clear message.
-SPREADSHEET_IMPORT_FORMATS = ["cockpit.spreadsheets.SpreadsheetFile"]
-SPREADSHEET_EXPORT_FORMATS = ["cockpit.spreadsheets.XLSX", "cockpit.spreadsheets.CSV"]
 SPREADSHEET_IMPORT_MAX_SIZE = envint("DJANGO_IMPORT_MAX_SIZE", 10 * 1024 * 1024)
 SPREADSHEET_IMPORT_MAX_UNCOMPRESSED_SIZE = envint(
     "DJANGO_IMPORT_MAX_UNCOMPRESSED_SIZE", 100 * 1024 * 1024

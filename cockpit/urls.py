@@ -1,3 +1,6 @@
+"""The URLs of the product: the admin, accounts, the commission's cockpit (members' and public
+instances of the same URL names), and the prioritisation pages (``prioritisation.urls``)."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -30,25 +33,6 @@ cockpit_patterns = [
         views.workshop_pack,
         name="workshop_pack",
     ),
-    # From workshop proposals to prioritised projects (cockpit/views/prioritisation.py).
-    path("strategies/<int:pk>/propositions/", views.proposals, name="proposals"),
-    path(
-        "strategies/<int:pk>/ateliers/<int:workshop_pk>/propositions/",
-        views.workshop_proposal,
-        name="workshop_proposal",
-    ),
-    path(
-        "strategies/<int:pk>/axes/<int:axis_pk>/propositions/",
-        views.axis_proposal,
-        name="axis_proposal",
-    ),
-    path("strategies/<int:pk>/priorisation/", views.ranking, name="ranking"),
-    path("strategies/<int:pk>/priorisation/notes/", views.scoring, name="scoring"),
-    path(
-        "strategies/<int:pk>/priorisation/notes/<str:kind>/<int:target_pk>/<int:criterion_pk>/",
-        views.score_cell,
-        name="score_cell",
-    ),
 ]
 
 # The public cockpit of a published strategy: the same URL names in the "public" instance of the
@@ -70,5 +54,6 @@ urlpatterns = [
     path("comptes/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("public/", include((public_patterns, "cockpit"), namespace="public")),
+    path("", include("prioritisation.urls")),
     path("", include((cockpit_patterns, "cockpit"))),
 ]

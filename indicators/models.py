@@ -42,6 +42,16 @@ class Status(models.TextChoices):
         }[self.value]
 
 
+#: What each indicator status says, in words, beside its symbol and colour (pages and pack).
+STATUS_WORDS = {
+    Status.ACHIEVED: _("atteint"),
+    Status.ON_TRACK: _("en bonne voie"),
+    Status.WARNING: _("attention"),
+    Status.OFF_TRACK: _("hors trajectoire"),
+    Status.NO_DATA: _("sans donnée"),
+}
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """What the cockpit says of an indicator at a date, and why."""

@@ -16,8 +16,7 @@ What it adds to them:
   the data changed meanwhile;
 - the empty template of each model ("Modèle d'import", on the changelist and the import page);
 - exports restricted to the user's strategies, with typed cells and formulas neutralised (the
-  formats come from ``SPREADSHEET_IMPORT_FORMATS`` / ``SPREADSHEET_EXPORT_FORMATS``, which name
-  ``cockpit.spreadsheets``: this app does not import the cockpit).
+  formats of ``spreadsheets.formats``).
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +39,9 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.signals import post_import
 
-from .imports import SpreadsheetError, file_size
+from spreadsheets.formats import CSV, XLSX, SpreadsheetFile
+from spreadsheets.text import SpreadsheetError, file_size
+
 from .models import Membership, Strategy
 
 
@@ -152,10 +152,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     # --- Formats and permissions ----------------------------------------------------------------
 
     def get_import_formats(self):
-        return [import_string(name) for name in settings.SPREADSHEET_IMPORT_FORMATS]
+        return [SpreadsheetFile]
 
     def get_export_formats(self):
-        return [import_string(name) for name in settings.SPREADSHEET_EXPORT_FORMATS]
+        return [XLSX, CSV]
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return (
@@ -340,7 +340,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         if request.GET.get("strategy", "").isdigit():
             strategy = self.strategies(request).filter(pk=request.GET["strategy"]).first()
         resource = self.get_import_resource_classes(request)[0](strategy=strategy)
-        template_format = import_string(settings.SPREADSHEET_EXPORT_FORMATS[0])()
+        template_format = XLSX()
         content = template_format.export_template(
             resource, resource.reference_lists() if strategy else None
         )

@@ -165,7 +165,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     """A criterion on the 0–3 scale, weight 1."""
 
     class Meta:
-        model = "projects.Criterion"
+        model = "prioritisation.Criterion"
 
     strategy = factory.SubFactory(StrategyFactory)
     name = factory.Sequence(lambda n: f"Critère {n}")
@@ -179,7 +179,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     """A new proposal of a strategy, for no axis ("Joker") unless ``axis`` is given."""
 
     class Meta:
-        model = "projects.Proposal"
+        model = "prioritisation.Proposal"
 
     strategy = factory.SubFactory(StrategyFactory)
     title = factory.Sequence(lambda n: f"Proposition {n}")
@@ -190,7 +190,7 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     """A score of a project (pass ``proposal=`` and ``project=None`` for a proposal's)."""
 
     class Meta:
-        model = "projects.Score"
+        model = "prioritisation.Score"
 
     criterion = factory.SubFactory(CriterionFactory)
     project = factory.SubFactory(
@@ -206,7 +206,7 @@ class ScoreFactory(factory.django.DjangoModelFactory):
 
 class WorkshopFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cockpit.Workshop"
+        model = "workshops.Workshop"
 
     strategy = factory.SubFactory(StrategyFactory)
     number = factory.Sequence(lambda n: n + 1)
@@ -216,7 +216,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
 
 class DecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cockpit.Decision"
+        model = "workshops.Decision"
 
     workshop = factory.SubFactory(WorkshopFactory)
     text = factory.Sequence(lambda n: f"Décision {n}")

@@ -12,7 +12,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cockpit.spreadsheets import SpreadsheetFile
+from spreadsheets.formats import SpreadsheetFile
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,7 +15,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from cockpit.management.commands.load_demo import DemoLoader
+from demo.management.commands.load_demo import DemoLoader
 from strategies.models import Membership, Strategy
 from tests.factories import (
     AxisFactory,

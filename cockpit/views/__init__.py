@@ -4,9 +4,9 @@
   loaded on demand), axis, measure
 - ``drilldown``: project and indicator pages
 - ``exports``: the Excel pack of the cockpit
-- ``reports``: timeline, modèle d'efficacité, communes matrix
-- ``workshops``: the commission's workshops, their decisions and what changed between them
-- ``prioritisation``: proposals, the scoring grid and the ranking
+- ``overviews``: timeline, modèle d'efficacité, communes matrix
+- ``workshops``: the commission's workshops, their decisions and what changed between them, with
+  the proposals section of the prioritisation
 - ``public``: the read-only cockpit of a strategy marked public (no login)
 - ``errors``: the refused-form (CSRF) page; Django's own handlers render templates/400.html,
   403.html, 404.html and 500.html
@@ -14,22 +14,13 @@
 
 from .drilldown import indicator_detail, project_detail
 from .exports import strategy_pack, workshop_pack
-from .prioritisation import (
-    axis_proposal,
-    proposals,
-    ranking,
-    score_cell,
-    scoring,
-    workshop_proposal,
-)
+from .overviews import communes_matrix, effectiveness_model, timeline
 from .public import public_axis, public_cockpit, public_home, public_indicator, public_measure
-from .reports import communes_matrix, effectiveness_model, timeline
 from .strategy import axis_detail, axis_table, home, measure_detail, strategy_cockpit
 from .workshops import workshop_detail, workshops
 
 __all__ = [
     "axis_detail",
-    "axis_proposal",
     "axis_table",
     "communes_matrix",
     "effectiveness_model",
@@ -37,20 +28,15 @@ __all__ = [
     "indicator_detail",
     "measure_detail",
     "project_detail",
-    "proposals",
     "public_axis",
     "public_cockpit",
     "public_home",
     "public_indicator",
     "public_measure",
-    "ranking",
-    "score_cell",
-    "scoring",
     "strategy_cockpit",
     "strategy_pack",
     "timeline",
     "workshop_detail",
     "workshop_pack",
-    "workshop_proposal",
     "workshops",
 ]

@@ -19,13 +19,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalChanges
 
-from cockpit.access import get_in_strategy, get_strategy_for_user
-from cockpit.models import Decision
-from cockpit.templatetags.cockpit_extras import STATUS_WORDS
 from indicators.charts import trend_chart
-from indicators.models import Indicator, IndicatorValue, format_number
+from indicators.models import STATUS_WORDS, Indicator, IndicatorValue, format_number
 from projects.models import Project
+from strategies.access import get_in_strategy, get_strategy_for_user
 from strategies.models import Strategy
+from workshops.models import Decision
 
 #: A long text (description, status comment) is cut to this many characters in the journal.
 JOURNAL_TEXT_CHARS = 120

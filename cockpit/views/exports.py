@@ -11,13 +11,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cockpit.access import get_in_strategy, get_strategy_for_user
-from cockpit.changes import changes_between
-from cockpit.excel import build_pack
 from cockpit.forms import CockpitFilterForm
-from cockpit.models import Decision, Workshop
-from cockpit.snapshot import Snapshot
+from reports.pack import build_pack
+from strategies.access import get_in_strategy, get_strategy_for_user
 from strategies.models import Strategy
+from workshops.changes import changes_between
+from workshops.models import Decision, Workshop
+from workshops.snapshot import Snapshot
 
 from .strategy import filtered_axes
 

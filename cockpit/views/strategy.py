@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from cockpit import steering
-from cockpit.access import get_in_strategy, get_strategy_for_user
 from cockpit.forms import CockpitFilterForm
-from cockpit.models import Decision
-from cockpit.rollups import Rollup, measure_rollups
-from cockpit.steering import (
+from indicators.models import EffectRollup, Indicator
+from prioritisation.views import proposals_section
+from projects.models import ImplementationRollup, Project
+from steering import table as steering
+from steering.rollups import Rollup, measure_rollups
+from steering.table import (
     AxisBlock,
     axis_page,
     build_axes,
@@ -30,10 +31,9 @@ from cockpit.steering import (
     projects_per_axis,
     steering_projects,
 )
-from cockpit.views.prioritisation import proposals_section
-from indicators.models import EffectRollup, Indicator
-from projects.models import ImplementationRollup, Project
+from strategies.access import get_in_strategy, get_strategy_for_user
 from strategies.models import Axis, Measure, Strategy
+from workshops.models import Decision
 
 
 @login_required

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cockpit.access import get_in_strategy, get_strategy_for_user
-from cockpit.changes import KINDS, Change, changes_between
-from cockpit.models import Decision, Workshop
-
-from .prioritisation import proposals_section
+from prioritisation.views import proposals_section
+from strategies.access import get_in_strategy, get_strategy_for_user
+from workshops.changes import KINDS, Change, changes_between
+from workshops.models import Decision, Workshop
 
 #: The headings of the "what changed" groups, in the order of ``KINDS``.
 KIND_TITLES = {

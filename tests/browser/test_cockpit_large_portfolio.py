@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from cockpit import steering
-from cockpit.benchmarks.data import build_strategy
+from bench.data import build_strategy
 from projects.models import Project
+from steering import table as steering
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from cockpit.models import Workshop
-from projects.models import Criterion, Project, Proposal, Score
+from prioritisation.models import Criterion, Proposal, Score
+from projects.models import Project
 from strategies.models import Strategy
+from workshops.models import Workshop
 
 
 @pytest.fixture

@@ -32,11 +32,13 @@ NO_ONE = (404, 404, 404, 404, 404, 404)
 
 
 def cockpit(name: str, *kinds: str):
-    """A cockpit URL of territory A, built from the world: ``cockpit("axis", "axis")``."""
+    """A cockpit URL of territory A, built from the world: ``cockpit("axis", "axis")``, or
+    ``cockpit("prioritisation:ranking")`` for another URL namespace."""
 
     def url(world) -> str:
         return reverse(
-            f"cockpit:{name}", args=[world.a.strategy.pk, *(world.a.objects[k].pk for k in kinds)]
+            name if ":" in name else f"cockpit:{name}",
+            args=[world.a.strategy.pk, *(world.a.objects[k].pk for k in kinds)],
         )
 
     return url
@@ -67,9 +69,9 @@ COCKPIT_PAGES = {
     "workshops": (cockpit("workshops"), MEMBERS_OF_A),
     "workshop": (cockpit("workshop", "workshop"), MEMBERS_OF_A),
     "workshop-pack": (cockpit("workshop_pack", "workshop"), MEMBERS_OF_A),
-    "proposals": (cockpit("proposals"), MEMBERS_OF_A),
-    "ranking": (cockpit("ranking"), MEMBERS_OF_A),
-    "scoring": (cockpit("scoring"), EDITORS_OF_A),
+    "proposals": (cockpit("prioritisation:proposals"), MEMBERS_OF_A),
+    "ranking": (cockpit("prioritisation:ranking"), MEMBERS_OF_A),
+    "scoring": (cockpit("prioritisation:scoring"), EDITORS_OF_A),
 }
 
 PUBLIC_PAGES = {
@@ -95,11 +97,11 @@ ADMIN_MODELS = {
     "projects.project": "project",
     "indicators.indicator": "indicator",
     "indicators.indicatorvalue": "indicatorvalue",
-    "cockpit.workshop": "workshop",
-    "cockpit.decision": "decision",
-    "projects.criterion": "criterion",
-    "projects.proposal": "proposal",
-    "projects.score": "score",
+    "workshops.workshop": "workshop",
+    "workshops.decision": "decision",
+    "prioritisation.criterion": "criterion",
+    "prioritisation.proposal": "proposal",
+    "prioritisation.score": "score",
 }
 
 

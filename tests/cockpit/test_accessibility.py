@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cockpit.templatetags.cockpit_extras import mark_badge, status_badge
 from indicators.models import Status
 from projects.models import Mark
+from steering.templatetags.cockpit_extras import mark_badge, status_badge
 
 CSS = (Path(settings.BASE_DIR) / "static" / "cockpit" / "cockpit.css").read_text()
 

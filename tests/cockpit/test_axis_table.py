@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cockpit import steering
-from cockpit.benchmarks.data import build_strategy
+from bench.data import build_strategy
+from steering import table as steering
 from tests.factories import AxisFactory, MembershipFactory, UserFactory
 
 HTMX = {"HX-Request": "true"}

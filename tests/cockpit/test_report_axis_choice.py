@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cockpit import steering
-from cockpit.benchmarks.data import build_strategy
+from bench.data import build_strategy
 from projects.models import Project
+from steering import table as steering
 
 REPORTS = ["cockpit:timeline", "cockpit:effectiveness", "cockpit:communes"]
 

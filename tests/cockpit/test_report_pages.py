@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cockpit.templatetags.cockpit_extras import money
 from projects.models import Project
+from steering.templatetags.cockpit_extras import money
 from strategies.models import Strategy
 from tests.factories import (
     AxisFactory,

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cockpit.models import AgendaItem, Decision, Workshop
 from projects.models import Project
 from tests.factories import (
     AxisFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     StrategyFactory,
     UserFactory,
 )
+from workshops.models import AgendaItem, Decision, Workshop
 
 TODAY = timezone.localdate()
 
@@ -217,7 +217,7 @@ def test_decisions_are_shown_on_the_axis_and_measure_they_concern(member_client,
     from django.urls import reverse
     from django.utils.html import escape
 
-    from cockpit.models import Decision
+    from workshops.models import Decision
 
     on_axis = Decision.objects.filter(workshop__strategy=demo, axis__isnull=False).first()
     on_measure = Decision.objects.filter(workshop__strategy=demo, measure__isnull=False).first()

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cockpit.spreadsheets import XLSX
 from indicators.models import Indicator, IndicatorValue
 from indicators.resources import IndicatorResource, IndicatorValueResource
+from spreadsheets.formats import XLSX
 from strategies.imports import Change
 from tests.factories import (
     AxisFactory,

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from cockpit import demo_data
+from demo import data as demo_data
 from projects.models import Project
 from strategies.models import Measure, Membership, Strategy
 from tests.factories import MeasureFactory, MembershipFactory, ProjectFactory, UserFactory

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cockpit.spreadsheets import XLSX
 from projects.models import Project
 from projects.resources import ProjectResource
+from spreadsheets.formats import XLSX
 from strategies.imports import Change
 from tests.factories import (
     AxisFactory,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from cockpit.rollups import axis_rollups, measure_rollups, strategy_rollup
 from indicators.models import EffectRollup, Evaluation, Indicator, Status
 from projects.models import ImplementationRollup, Project
+from steering.rollups import axis_rollups, measure_rollups, strategy_rollup
 from tests.factories import (
     AxisFactory,
     DomainFactory,

@@ -32,8 +32,8 @@ KINDS = {
     "projects.funding": "funding",
     "indicators.indicator": "indicator",
     "indicators.indicatorvalue": "indicatorvalue",
-    "cockpit.workshop": "workshop",
-    "cockpit.decision": "decision",
+    "workshops.workshop": "workshop",
+    "workshops.decision": "decision",
 }
 ADMIN_LABELS = [label for label in KINDS if label != "projects.funding"]
 
@@ -161,10 +161,10 @@ def test_the_history_of_a_deleted_object_stays_its_territorys(world, db):
 
 def test_another_territorys_object_cannot_be_deleted(world, db):
     response = client_of(world, "editor_b").post(
-        url("cockpit.decision", "delete", world.a.decision.pk), {"post": "yes"}
+        url("workshops.decision", "delete", world.a.decision.pk), {"post": "yes"}
     )
     assert response.status_code == 302
-    assert apps.get_model("cockpit.Decision").objects.filter(pk=world.a.decision.pk).exists()
+    assert apps.get_model("workshops.Decision").objects.filter(pk=world.a.decision.pk).exists()
 
 
 def test_a_staff_viewer_cannot_open_the_admin(world, db):

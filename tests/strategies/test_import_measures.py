@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from cockpit.spreadsheets import XLSX
 from indicators.models import Indicator
 from projects.models import Project
+from spreadsheets.formats import XLSX
 from strategies.imports import compile_condition
 from strategies.models import Measure
 from strategies.resources import MeasureResource

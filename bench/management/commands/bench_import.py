@@ -1,0 +1,118 @@
+"""``manage.py bench_import [--projects N] [--values N]``: how long the admin's spreadsheet import
+takes, with how many queries and how much memory, on a throwaway database.
+
+The database is a copy made for the run, like the test runner's (a temporary SQLite file, or
+``test_<name>`` on PostgreSQL with ``DATABASE_URL``), migrated, then dropped: the real data is
+never touched. The targets (issue 5): 10,000 projects, preview plus confirmation, under 10 s;
+100,000 indicator values under 30 s and 400 MB.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.test.utils import (
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+    teardown_test_environment,
+)
+
+from bench.import_bench import (
+    ImportBenchmark,
+    bench_admin_import,
+    build_strategy,
+    machine,
+    project_rows,
+    value_rows,
+)
+from indicators.models import IndicatorValue
+from projects.models import Project
+
+#: Indicators of the values' benchmark (the issue's top size: 500 indicators, 100,000 values).
+INDICATORS = 500
+
+
+class Command(BaseCommand):
+    help = (
+        "Mesure l'import de tableurs de l'administration (aperçu, confirmation, réimport) sur une "
+        "base jetable : temps, requêtes, mémoire."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--projects", type=int, default=10_000, help="projets importés")
+        parser.add_argument("--values", type=int, default=100_000, help="valeurs importées")
+
+    def handle(self, *args, projects: int, values: int, **options) -> None:
+        with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+            database = settings.DATABASES["default"]
+            if database["ENGINE"].endswith("sqlite3"):
+                database.setdefault("TEST", {})["NAME"] = str(Path(folder) / "bench.sqlite3")
+            # The test client's responses carry their context (the import's result) only in a
+            # test environment.
+            setup_test_environment()
+            old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+            try:
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", "No directory at", UserWarning)
+                    self.run(projects, values)
+            finally:
+                teardown_databases(old_config, verbosity=0)
+                teardown_test_environment()
+
+    def run(self, projects: int, values: int) -> None:
+        self.stdout.write(f"Import de tableurs dans l'administration – {machine()}")
+        user = get_user_model().objects.create_superuser("bench", "bench@example.org", "bench")
+        results = []
+        if projects:
+            strategy = build_strategy(projects=projects, name="projets")
+            results.append(
+                bench_admin_import(
+                    Project, strategy, project_rows(strategy, projects), user, label="projets"
+                )
+            )
+            self.report(results[-1], target=10)
+        if values:
+            strategy = build_strategy(projects=20, indicators=INDICATORS, name="valeurs")
+            results.append(
+                bench_admin_import(
+                    IndicatorValue,
+                    strategy,
+                    value_rows(strategy, values),
+                    user,
+                    label="valeurs d'indicateurs",
+                )
+            )
+            self.report(results[-1], target=30, memory=400)
+
+    def report(self, result: ImportBenchmark, *, target: float, memory: float = 0) -> None:
+        self.stdout.write("")
+        size = result.file_bytes / 1024 / 1024
+        self.stdout.write(f"{result.rows} {result.label} (xlsx de {size:.1f} Mo)")
+        self.stdout.write(
+            f"  {'étape':<30} {'secondes':>9} {'s CPU':>7} {'requêtes':>9} {'pic Mo':>7}"
+        )
+        for phase in result.phases:
+            self.stdout.write(
+                f"  {phase.name:<30} {phase.seconds:>9.2f} {phase.cpu_seconds:>7.2f} "
+                f"{phase.queries:>9} {phase.peak_mb:>7.0f}"
+            )
+        for name, counts in result.counts.items():
+            self.stdout.write(
+                f"  {name} : {counts['new']} nouvelles, {counts['update']} modifiées, "
+                f"{counts['skip']} inchangées"
+            )
+        total = result.preview_and_confirm
+        verdict = "OK" if total < target and (not memory or result.peak_mb < memory) else "TROP"
+        limits = f"< {target} s" + (f", < {memory} Mo" if memory else "")
+        cpu = result.preview_and_confirm_cpu
+        line = (
+            f"  aperçu + confirmation : {total:.2f} s ({cpu:.2f} s CPU), "
+            f"pic {result.peak_mb:.0f} Mo (cible {limits}) : {verdict}"
+        )
+        self.stdout.write(self.style.SUCCESS(line) if verdict == "OK" else self.style.ERROR(line))

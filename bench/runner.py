@@ -1,0 +1,308 @@
+"""One run of the benchmark: for each size, a synthetic strategy, then every page, the cockpit's
+htmx fragments, the admin's project list and form, the Excel pack, its floor and the project
+import, each timed with its queries counted; then the table of the figures and the targets.
+
+Requests are rendered in-process through Django's test client with production settings (no
+debug), so that the figures are server time: no network, no browser.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from bench.child import build_pack_alone
+from bench.data import BenchStrategy, Scale, build_strategy
+from bench.floor import floor_workbook
+from bench.imports import NOT_INSTALLED, time_import
+from bench.timing import Timing, machine, time_call, time_request
+from indicators.models import Indicator
+from projects.models import Project
+from strategies.models import Measure
+
+#: The issue's targets on a 2-core machine.
+TARGET_COCKPIT_300 = 0.100
+TARGET_PAGE = 0.500
+TARGET_PACK = 10.0
+TARGET_PACK_MEMORY = 300 * 1024 * 1024
+TARGET_FLOOR_RATIO = 2.0
+TARGET_IMPORT = 10.0
+
+PACK = "Excel pack"
+FLOOR = "floor: same rows, openpyxl write-only"
+RATIO = "pack / floor"
+PACK_RSS = "Excel pack, fresh process (peak RSS)"
+IMPORT = "project import (dry run + confirm)"
+
+
+@dataclass
+class SizeReport:
+    size: int
+    scale: Scale
+    built: float
+    #: label → Timing, or a text (n/a, a ratio)
+    rows: dict[str, Timing | str] = field(default_factory=dict)
+
+
+def bench_settings():
+    """Production-like settings for in-process requests: no debug, the test client's host, plain
+    static files (no collectstatic manifest needed), no HTTPS redirect (there is no TLS here)."""
+    return override_settings(
+        DEBUG=False,
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        SECURE_SSL_REDIRECT=False,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+
+
+def pages(bench: BenchStrategy) -> list[tuple[str, str, str, dict]]:
+    """(label, URL, who, headers) of every page measured."""
+    strategy = bench.strategy
+    pk = strategy.pk
+    axis = strategy.axes.order_by("number").first()
+    measure = Measure.objects.for_strategy(strategy).order_by("pk").first()
+    project = Project.objects.for_strategy(strategy).order_by("pk").first()
+    indicator = (
+        Indicator.objects.filter(strategy=strategy, level=Indicator.Level.STRATEGIC)
+        .order_by("pk")
+        .first()
+    )
+    htmx = {"HX-Request": "true"}
+    cockpit = reverse("cockpit:strategy", args=[pk])
+    return [
+        ("home", reverse("cockpit:home"), "viewer", {}),
+        ("cockpit", cockpit, "viewer", {}),
+        ("cockpit filtered: late (htmx)", f"{cockpit}?late=on", "viewer", htmx),
+        (
+            "axis table, page 1 (htmx)",
+            reverse("cockpit:axis_table", args=[pk, axis.pk]),
+            "viewer",
+            htmx,
+        ),
+        ("axis page", reverse("cockpit:axis", args=[pk, axis.pk]), "viewer", {}),
+        ("measure page", reverse("cockpit:measure", args=[pk, measure.pk]), "viewer", {}),
+        ("project page", reverse("cockpit:project", args=[pk, project.pk]), "viewer", {}),
+        ("indicator page", reverse("cockpit:indicator", args=[pk, indicator.pk]), "viewer", {}),
+        ("calendar", reverse("cockpit:timeline", args=[pk]), "viewer", {}),
+        ("effectiveness model", reverse("cockpit:effectiveness", args=[pk]), "viewer", {}),
+        ("communes", reverse("cockpit:communes", args=[pk]), "viewer", {}),
+        (
+            "admin: project list",
+            reverse("admin:projects_project_changelist") + f"?strategy__id__exact={pk}",
+            "editor",
+            {},
+        ),
+        (
+            "admin: project form",
+            reverse("admin:projects_project_change", args=[project.pk]),
+            "editor",
+            {},
+        ),
+    ]
+
+
+def run_size(
+    size: int,
+    *,
+    runs: int,
+    label: str,
+    imports: bool = True,
+    rss: bool = True,
+    say: Callable[[str], None] = print,
+) -> SizeReport:
+    start = time.perf_counter()
+    bench = build_strategy(size, label=label)
+    report = SizeReport(size, bench.scale, time.perf_counter() - start)
+    say(f"  {size} projects built in {report.built:.1f} s")
+    clients = {"viewer": Client(), "editor": Client()}
+    clients["viewer"].force_login(bench.viewer)
+    clients["editor"].force_login(bench.editor)
+    for name, url, who, headers in pages(bench):
+        report.rows[name] = time_request(
+            clients[who], url, runs=runs, headers=headers, note=axes_mode
+        )
+    heavy_runs = max(1, min(runs, 3))
+    pack_url = reverse("cockpit:pack", args=[bench.strategy.pk])
+    say(f"  {size} projects: Excel pack")
+    report.rows[PACK] = time_request(clients["viewer"], pack_url, runs=heavy_runs, memory=True)
+    report.rows[FLOOR] = time_call(lambda: floor_workbook(bench.strategy), runs=heavy_runs)
+    pack, floor = report.rows[PACK], report.rows[FLOOR]
+    report.rows[RATIO] = (
+        f"{pack.seconds / floor.seconds:.2f}× time, {pack.peak / floor.peak:.2f}× memory"
+    )
+    if rss:
+        report.rows[PACK_RSS] = pack_in_fresh_process(bench.strategy.pk)
+    if imports:
+        say(f"  {size} projects: import")
+        report.rows[IMPORT] = time_import(bench.strategy) or NOT_INSTALLED
+    return report
+
+
+def axes_mode(content: bytes) -> str:
+    """How a page showed the axes of a large portfolio: the cockpit's "closed" axes (tables
+    loaded on demand), a report's "one axis" at a time, or the cockpit's "open" axes."""
+    if b"deferred-table" in content:
+        return "closed"
+    if b'class="axis-choice' in content:
+        return "one axis"
+    return "open" if b'<details class="axis"' in content else ""
+
+
+# --- The pack in a process of its own ------------------------------------------------------------
+
+
+def pack_in_fresh_process(strategy_pk: int) -> str:
+    """The peak resident memory of a new Python process that builds the pack, and how much of it
+    the pack took (tracemalloc does not see what C libraries allocate)."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(
+        target=build_pack_alone, args=(strategy_pk, connection.settings_dict["NAME"], send)
+    )
+    process.start()
+    process.join(timeout=600)
+    if not receive.poll():
+        return "n/a (the process did not answer)"
+    start, peak, seconds = receive.recv()
+    return f"{peak / 1024:.0f} MB ({(peak - start) / 1024:.0f} MB for the pack), {seconds:.1f} s"
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+
+def cell(value: Timing | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if value.peak is not None or value.seconds >= 1:
+        parts = [f"{value.seconds:.2f} s"]
+        if value.peak is not None:
+            parts.append(f"{value.peak / 1024 / 1024:.0f} MB")
+        if value.size >= 1024 * 1024:
+            parts.append(f"{value.size / 1024 / 1024:.1f} MB file")
+        elif value.size:
+            parts.append(f"{value.size / 1024:.0f} KB file")
+        parts.append(f"{value.queries} q")
+        return ", ".join(parts)
+    note = f" ({value.note})" if value.note else ""
+    slowest = f" (max {value.slowest * 1000:.0f})" if value.slowest else ""
+    return f"{value.seconds * 1000:.0f} ms{slowest}, {value.queries} q{note}"
+
+
+def table(reports: list[SizeReport]) -> list[str]:
+    """The figures as a Markdown table: one line per measure, one column per size."""
+    sizes = [f"{report.size:,} projects".replace(",", " ") for report in reports]
+    lines = [
+        "| | " + " | ".join(sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    data = [
+        (
+            "data (axes, measures, indicators, values)",
+            [
+                f"{r.scale.axes}, {r.scale.measures}, {r.scale.indicators}, {r.scale.values}"
+                for r in reports
+            ],
+        )
+    ]
+    for label in reports[0].rows:
+        data.append((label, [cell(report.rows.get(label)) for report in reports]))
+    for label, cells in data:
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def verdicts(reports: list[SizeReport]) -> list[str]:
+    """Each target of the issue, met or missed, for the sizes that were measured."""
+    lines = []
+    by_size = {report.size: report for report in reports}
+    if 300 in by_size:
+        cockpit = by_size[300].rows["cockpit"]
+        lines.append(
+            _verdict(
+                cockpit.seconds < TARGET_COCKPIT_300,
+                f"cockpit at 300 projects under 100 ms: {cockpit.seconds * 1000:.0f} ms",
+            )
+        )
+    largest = reports[-1]
+    slow = [
+        f"{label} {timing.seconds * 1000:.0f} ms"
+        for label, timing in largest.rows.items()
+        if isinstance(timing, Timing)
+        and label not in (PACK, FLOOR, IMPORT)
+        and timing.seconds >= TARGET_PAGE
+    ]
+    lines.append(
+        _verdict(
+            not slow,
+            f"every page at {largest.size} projects under 500 ms"
+            + (f": over: {', '.join(slow)}" if slow else ""),
+        )
+    )
+    pack, floor = largest.rows[PACK], largest.rows[FLOOR]
+    lines.append(
+        _verdict(pack.seconds < TARGET_PACK, f"Excel pack under 10 s: {pack.seconds:.1f} s")
+    )
+    lines.append(
+        _verdict(
+            pack.peak < TARGET_PACK_MEMORY,
+            f"Excel pack under 300 MB: {pack.peak / 1024 / 1024:.0f} MB (Python allocations)",
+        )
+    )
+    ratio = pack.seconds / floor.seconds
+    lines.append(
+        _verdict(ratio <= TARGET_FLOOR_RATIO, f"Excel pack within 2× the floor: {ratio:.2f}×")
+    )
+    imported = largest.rows.get(IMPORT)
+    if isinstance(imported, Timing):
+        lines.append(
+            _verdict(
+                imported.seconds < TARGET_IMPORT,
+                f"import of {largest.size} rows under 10 s: {imported.seconds:.1f} s",
+            )
+        )
+    elif imported:
+        lines.append(f"- [ ] import of {largest.size} rows under 10 s: {imported}")
+    lines.extend(query_verdicts(reports))
+    return lines
+
+
+def query_verdicts(reports: list[SizeReport]) -> list[str]:
+    """Query counts that change with size, compared between responses of the same kind."""
+    lines = []
+    for label, timing in reports[0].rows.items():
+        if not isinstance(timing, Timing) or label == IMPORT:
+            continue
+        counts = [report.rows[label].queries for report in reports]
+        # The cockpit loads its tables up to steering.OPEN_PROJECTS projects, their sizes
+        # beyond: the counts are compared within each mode.
+        groups: dict[str, set[int]] = {}
+        for report, count in zip(reports, counts, strict=True):
+            groups.setdefault(report.rows[label].note, set()).add(count)
+        constant = all(len(group) == 1 for group in groups.values())
+        if not constant:
+            lines.append(_verdict(False, f"queries of {label} grow: {counts}"))
+    if not lines:
+        lines.append(
+            _verdict(True, "query counts do not grow with size (any page, fragment, pack)")
+        )
+    return lines
+
+
+def _verdict(met: bool, text: str) -> str:
+    return f"- [{'x' if met else ' '}] {text}"
+
+
+def header_lines() -> list[str]:
+    return [f"- {name}: {value}" for name, value in machine()]

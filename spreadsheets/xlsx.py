@@ -1,0 +1,417 @@
+"""The one way the product writes xlsx files: the Excel pack, the prioritisation sheets, the
+admin's exports and the empty import templates all go through ``Book``, ``Sheet`` and ``Table``.
+
+Written with XlsxWriter (openpyxl only reads, in the tests and in the imports). Numbers stay numbers
+and dates stay dates (stored as Excel serial numbers with a dd.mm.yyyy format); percentages are
+fractions with a "0 %" format. Text never becomes a formula: every text is written as a string, and
+one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return also carries Excel's quote
+prefix. Each cell format is made once (``Book.format``), and each row is as high as its wrapped
+text needs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from itertools import repeat
+from typing import Any
+
+import xlsxwriter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter.format import Format
+
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+PERCENT_FORMAT = "0 %"
+MONEY_FORMAT = '#,##0 "CHF"'
+NUMBER_FORMAT = "#,##0.##"
+
+#: Text starting with one of these could be read as a formula by a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+HEADER_COLOUR = "1F4E79"
+GROUP_COLOUR = "2E75B6"
+BAND_COLOUR = "DDEBF7"
+BORDER_COLOUR = "BFBFBF"
+GREEN, AMBER, RED, GREY = "C6EFCE", "FFEB9C", "FFC7CE", "E7E6E6"
+DATA_BAR_COLOUR = "5B9BD5"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: Any
+    width: float = 14
+    #: "text", "int", "number", "date", "datetime", "percent", "money", or "auto" (a date is
+    #: formatted as a date, anything else as is)
+    kind: str = "text"
+
+
+FORMATS = {
+    "date": DATE_FORMAT,
+    "datetime": DATETIME_FORMAT,
+    "percent": PERCENT_FORMAT,
+    "money": MONEY_FORMAT,
+    "number": NUMBER_FORMAT,
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a cell looks. ``font``: "" (normal), "header" (white, bold), "bold", "band" (bold,
+    12 pt) or "title" (bold, 14 pt); ``fill``: an RGB colour or ""; ``align``: "wrap" (wrapped,
+    top), "header" (wrapped, centred vertically), "center" or ""."""
+
+    font: str = ""
+    fill: str = ""
+    number_format: str = ""
+    align: str = "wrap"
+    border: bool = True
+    quote: bool = False
+
+    @property
+    def wraps(self) -> bool:
+        return self.align in ("wrap", "header")
+
+    @property
+    def font_size(self) -> float:
+        return {"band": 12.0, "title": 14.0}.get(self.font, 11.0)
+
+
+BODY = Look()
+HEADER = Look(font="header", fill=HEADER_COLOUR, align="header")
+BAND = Look(font="band", fill=BAND_COLOUR, align="", border=False)
+TITLE = Look(font="title", align="", border=False)
+LABEL = Look(font="bold", align="", border=False)
+
+_FONTS = {
+    "header": {"bold": True, "font_color": "#FFFFFF"},
+    "bold": {"bold": True},
+    "band": {"bold": True, "font_size": 12},
+    "title": {"bold": True, "font_size": 14},
+}
+_ALIGNMENTS = {
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "header": {"text_wrap": True, "valign": "vcenter"},
+    "center": {"align": "center"},
+}
+
+
+# --- Values ---------------------------------------------------------------------------------------
+
+
+def excel_value(value: Any) -> Any:
+    """A value a spreadsheet can store: decimals as numbers, aware datetimes as local naive ones,
+    text without the control characters XML cannot hold."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+#: Excel counts days from 30.12.1899 (and wrongly holds a 29.02.1900): the serial number of a
+#: date from 01.03.1900 on is its distance from that day.
+EXCEL_EPOCH = datetime.date(1899, 12, 30).toordinal()
+MARCH_1900 = datetime.date(1900, 3, 1).toordinal()
+
+
+def excel_serial(value: datetime.date) -> float | None:
+    """The number Excel stores for a date or a naive datetime (shown through a date format), or
+    None before March 1900, where XlsxWriter's own conversion is needed."""
+    day = value.toordinal()
+    if day < MARCH_1900:
+        return None
+    if isinstance(value, datetime.datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        return day - EXCEL_EPOCH + seconds / 86400
+    return day - EXCEL_EPOCH
+
+
+def percent(value: Decimal | None) -> Decimal | None:
+    """A percentage (70.0) as the fraction Excel formats with "0 %" (0.7)."""
+    return None if value is None else value / 100
+
+
+def number_or_unknown(value: Decimal | None) -> Decimal | str:
+    return "?" if value is None else value
+
+
+def yes_no(flag: bool) -> str:
+    return _("oui") if flag else _("non")
+
+
+# --- Row heights ----------------------------------------------------------------------------------
+
+#: Points per line of 11-point text, and the characters of a line per unit of column width
+#: (Excel's width unit is the width of a "0"; running text averages a little narrower, but word
+#: wrapping wastes the end of most lines).
+LINE_POINTS = 15.0
+CHARS_PER_WIDTH = 1.1
+DEFAULT_WIDTH = 13.0
+
+
+def text_lines(text: str, width: float) -> int:
+    """The lines ``text`` takes once wrapped in a column ``width`` wide."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    if len(text) <= per_line and "\n" not in text:
+        return 1
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def text_height(text: str, width: float, font_size: float = 11.0) -> float:
+    """The height (points) of a cell holding ``text`` wrapped in ``width``."""
+    return text_lines(text, width) * LINE_POINTS * font_size / 11 + 2
+
+
+# --- The workbook ---------------------------------------------------------------------------------
+
+
+class Book:
+    """The pack being written: the workbook, its cell formats (each made once, whatever the number
+    of cells that share it), and what every sheet prints in its header and footer."""
+
+    def __init__(self, strategy_name: str, on: datetime.date) -> None:
+        self.buffer = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "in_memory": False,
+                # Text is text: never a formula, a number or a link guessed from its content.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self.strategy_name = strategy_name
+        self.on = on
+        self._formats: dict[Look, Format] = {}
+
+    def format(self, look: Look) -> Format:
+        existing = self._formats.get(look)
+        if existing is not None:
+            return existing
+        properties: dict[str, Any] = {
+            **_FONTS.get(look.font, {}),
+            **_ALIGNMENTS.get(look.align, {}),
+        }
+        if look.fill:
+            properties.update(pattern=1, bg_color=f"#{look.fill}")
+        if look.number_format:
+            properties["num_format"] = look.number_format
+        if look.border:
+            properties.update(border=1, border_color=f"#{BORDER_COLOUR}")
+        if look.quote:
+            properties["quote_prefix"] = True
+        self._formats[look] = self.workbook.add_format(properties)
+        return self._formats[look]
+
+    def sheet(self, title: str, widths: Sequence[float], freeze_row: int | None = None) -> Sheet:
+        return Sheet(self, title, widths, freeze_row)
+
+    def close(self) -> bytes:
+        self.workbook.close()
+        return self.buffer.getvalue()
+
+
+class Sheet:
+    """A sheet written row by row, rows numbered from 1 as in the spreadsheet."""
+
+    def __init__(
+        self, book: Book, title: str, widths: Sequence[float], freeze_row: int | None = None
+    ) -> None:
+        self.book = book
+        self.ws = book.workbook.add_worksheet(title)
+        self.title = title
+        self.widths = list(widths)
+        #: The heights set so far, by row.
+        self.heights: dict[int, float] = {}
+        for index, width in enumerate(self.widths):
+            self.ws.set_column(index, index, width)
+        if freeze_row:
+            self.ws.freeze_panes(freeze_row - 1, 0)
+        print_setup(self, book.strategy_name, book.on)
+
+    def width(self, first: int, last: int | None = None) -> float:
+        """The width of columns ``first`` to ``last`` (from 1)."""
+        return sum(
+            self.widths[column - 1] if column <= len(self.widths) else DEFAULT_WIDTH
+            for column in range(first, (last or first) + 1)
+        )
+
+    def put(self, row: int, column: int, value: Any, look: Look = BODY) -> None:
+        """One cell (row and column from 1); text that looks like a formula stays text, with the
+        quote prefix; a number format applies to numbers and dates only."""
+        value = excel_value(value)
+        ws, row, column = self.ws, row - 1, column - 1
+        if value is None:
+            ws.write_blank(row, column, None, self.book.format(replace(look, number_format="")))
+        elif isinstance(value, str):
+            if value.startswith(FORMULA_TRIGGERS):
+                look = replace(look, quote=True)
+            ws.write_string(row, column, value, self.book.format(replace(look, number_format="")))
+        elif isinstance(value, datetime.date) and excel_serial(value) is not None:
+            ws.write_number(row, column, excel_serial(value), self.book.format(look))
+        elif isinstance(value, datetime.date | datetime.time):
+            ws.write_datetime(row, column, value, self.book.format(look))
+        elif isinstance(value, bool):
+            ws.write_boolean(row, column, value, self.book.format(look))
+        else:
+            ws.write_number(row, column, value, self.book.format(look))
+
+    def merge(self, row: int, first: int, last: int, value: Any, look: Look, last_row: int = 0):
+        """A cell merged over columns ``first``–``last`` (and down to ``last_row``)."""
+        blank = self.book.format(replace(look, number_format=""))
+        self.ws.merge_range(row - 1, first - 1, (last_row or row) - 1, last - 1, "", blank)
+        self.put(row, first, value, look)
+
+    def set_height(self, row: int, height: float) -> None:
+        self.heights[row] = round(height, 1)
+        self.ws.set_row(row - 1, self.heights[row])
+
+    def table_end(self, header_at: int, last_row: int, width: int, title_rows: str = "") -> None:
+        """Filters over the table, and its header repeated on every printed page."""
+        self.ws.autofilter(header_at - 1, 0, max(last_row, header_at) - 1, width - 1)
+        first, last = (title_rows or f"{header_at}:{header_at}").split(":")
+        self.ws.repeat_rows(int(first) - 1, int(last) - 1)
+
+    def data_bar(self, column: int, first: int, last: int, maximum: float = 1) -> None:
+        """A data bar from 0 to ``maximum`` (1 for the fractions shown as percentages)."""
+        if last < first:
+            return
+        self.ws.conditional_format(
+            first - 1,
+            column - 1,
+            last - 1,
+            column - 1,
+            {
+                "type": "data_bar",
+                "bar_color": f"#{DATA_BAR_COLOUR}",
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": maximum,
+            },
+        )
+
+
+def print_setup(sheet: Sheet, strategy_name: str, on: datetime.date) -> None:
+    ws = sheet.ws
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.hide_gridlines(1)  # not printed; shown on screen
+    left = strategy_name.replace("&", "&&")
+    right = sheet.title.replace("&", "&&")
+    ws.set_header(f"&L{left}&R{right}")
+    footer = (_("État au %(date)s") % {"date": f"{on:%d.%m.%Y}"}).replace("&", "&&")
+    ws.set_footer(f"&L{footer}&RPage &P / &N")
+
+
+class Table:
+    """Rows under a header, each cell formatted by its column (number formats, wrapped text and
+    borders), some filled with a colour; each row as high as its wrapped text needs. The formats
+    of a column are looked up once, not per cell."""
+
+    def __init__(self, sheet: Sheet, columns: Sequence[Column], header_at: int = 1) -> None:
+        self.sheet, self.columns, self.header_at = sheet, columns, header_at
+        self.last_row = header_at
+        book = sheet.book
+        self._text = book.format(BODY)
+        self._quoted = book.format(replace(BODY, quote=True))
+        self._formats = [
+            book.format(replace(BODY, number_format=FORMATS.get(column.kind, "")))
+            for column in columns
+        ]
+        self._dates = book.format(replace(BODY, number_format=DATE_FORMAT))
+        self._chars = [max(1, int(column.width * CHARS_PER_WIDTH)) for column in columns]
+        self._header(sheet, columns, header_at)
+
+    @staticmethod
+    def _header(sheet: Sheet, columns: Sequence[Column], row: int) -> None:
+        height = 0.0
+        for index, column in enumerate(columns, start=1):
+            text = str(column.header)
+            sheet.put(row, index, text, HEADER)
+            height = max(height, text_height(text, column.width))
+        if height > LINE_POINTS + 2:
+            sheet.set_height(row, height)
+
+    def add(
+        self,
+        values: Sequence[Any],
+        fills: dict[int, str] | None = None,
+        skip_height: Sequence[int] = (),
+    ) -> int:
+        """One row; ``fills`` colours cells by column number (from 1); the text of the columns
+        ``skip_height`` (merged down, see ``merge_down``) leaves the row's height alone. Returns
+        the row number."""
+        self.last_row += 1
+        row = self.last_row - 1
+        ws = self.sheet.ws
+        lines = 1
+        for column, value in enumerate(values):
+            if fills and column + 1 in fills:
+                value = excel_value(value)
+                look = Look(fill=fills[column + 1])
+                if value is not None and not isinstance(value, str):
+                    look = replace(look, number_format=FORMATS.get(self.columns[column].kind, ""))
+                self.sheet.put(self.last_row, column + 1, value, look)
+            elif value is None:
+                ws.write_blank(row, column, None, self._text)
+                continue
+            elif type(value) is str:  # the most frequent case first, without excel_value()
+                if not value.isprintable():  # a line break, or a character XML cannot hold
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                quoted = value.startswith(FORMULA_TRIGGERS)
+                ws.write_string(row, column, value, self._quoted if quoted else self._text)
+            else:
+                value = excel_value(value)
+                if isinstance(value, str):
+                    ws.write_string(row, column, value, self._text)
+                elif isinstance(value, datetime.date):
+                    kind = self.columns[column].kind
+                    date_format = self._dates if kind == "auto" else self._formats[column]
+                    serial = excel_serial(value)
+                    if serial is None:
+                        ws.write_datetime(row, column, value, date_format)
+                    else:
+                        ws.write_number(row, column, serial, date_format)
+                else:
+                    ws.write_number(row, column, value, self._formats[column])
+            if (
+                isinstance(value, str)
+                and (len(value) > self._chars[column] or "\n" in value)
+                and column + 1 not in skip_height
+            ):
+                lines = max(lines, text_lines(value, self.columns[column].width))
+        if lines > 1:
+            self.sheet.set_height(self.last_row, lines * LINE_POINTS + 2)
+        return self.last_row
+
+    def end(self, title_rows: str = "") -> int:
+        self.sheet.table_end(self.header_at, self.last_row, len(self.columns), title_rows)
+        return self.last_row
+
+
+def write_table(
+    sheet: Sheet,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    header_at: int = 1,
+    fills: Iterable[dict[int, str] | None] | None = None,
+) -> int:
+    """A header row at ``header_at`` then the rows (with ``fills``, a colour by column number per
+    row); filtered, printed with the header repeated. Returns the last row written."""
+    table = Table(sheet, columns, header_at)
+    for values, row_fills in zip(rows, repeat(None) if fills is None else fills, strict=False):
+        table.add(values, row_fills)
+    return table.end()

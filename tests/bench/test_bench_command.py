@@ -1,0 +1,94 @@
+"""``manage.py bench`` at its smallest size, so that it cannot rot; and it never writes into a
+database that is not a test or benchmark one."""
+
+import io
+import re
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from bench.management.commands.bench import looks_disposable
+from bench.timing import DEPTH_SPAN, time_call
+from projects.models import Project
+
+
+def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
+    out = io.StringIO()
+    call_command("bench", "--sizes", "20", "--runs", "1", "--in-place", stdout=out)
+    text = out.getvalue()
+    lines = {
+        line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")
+    }
+    for label in (
+        "cockpit",
+        "cockpit filtered: late (htmx)",
+        "axis table, page 1 (htmx)",
+        "indicator page",
+        "admin: project list",
+        "Excel pack",
+        "floor: same rows, openpyxl write-only",
+        "pack / floor",
+        "project import (dry run + confirm)",
+    ):
+        assert label in lines, label
+    assert re.search(r"\| \d+ ms \(max \d+\), \d+ q \(open\) \|", lines["cockpit"])
+    assert "KB file" in lines["Excel pack"] and "MB, " in lines["Excel pack"]
+    assert "× time" in lines["pack / floor"]
+    assert "cores" in text and "database: " in text
+    assert re.search(r"CPU reference .*: \d+\.\d ms \(", text)
+    assert "CPU reference after the run" in text
+    assert "## Targets" in text
+    assert Project.objects.count() == 20
+
+
+def test_bench_output_is_not_cluttered_by_a_missing_collectstatic(db, settings, tmp_path, recwarn):
+    # make bench runs with production settings before anyone ran collectstatic
+    settings.STATIC_ROOT = tmp_path / "never-collected"
+    call_command("bench", "--sizes", "5", "--runs", "1", "--in-place", stdout=io.StringIO())
+    assert not [w for w in recwarn if "No directory at" in str(w.message)]
+
+
+def stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
+def test_each_timed_run_starts_from_another_stack_depth_across_a_frame_chunk(db):
+    # CPython 3.11 is much slower when a page's calls cross the edge of a frame chunk
+    # (gh-142183): the timed runs must not all sit at the harness's one depth.
+    seen = []
+    timing = time_call(lambda: seen.append(stack_depth()), runs=5, memory=False)
+    timed = seen[:5]
+    assert len(set(timed)) == 5
+    assert max(timed) - min(timed) >= DEPTH_SPAN * 0.75
+    assert timing.slowest >= timing.seconds
+
+
+@pytest.mark.parametrize(
+    ("name", "disposable"),
+    [
+        ("/work/main/db.sqlite3", False),
+        ("cockpit", False),
+        ("cockpit_bench", True),
+        ("cockpit_load", True),
+        ("/tmp/cockpit_bench.sqlite3", True),
+        ("test_cockpit_wt8", True),
+        ("file:memorydb_default?mode=memory&cache=shared", True),
+    ],
+)
+def test_only_test_and_benchmark_databases_are_written_in_place(name, disposable):
+    assert looks_disposable(name) is disposable
+
+
+def test_in_place_refuses_the_users_database_and_writes_nothing(db, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "/home/someone/cockpit/db.sqlite3")
+    for options in (["--in-place"], ["--populate", "10"]):
+        with pytest.raises(CommandError, match="ni une base de test"):
+            call_command("bench", *options, stdout=io.StringIO())
+    monkeypatch.undo()
+    assert not Project.objects.exists()

@@ -1,0 +1,44 @@
+"""The import benchmark's functions run (at a tiny size) as ``manage.py bench_import`` and a general
+benchmark call them, so that they cannot rot."""
+
+from bench.import_bench import (
+    bench_admin_import,
+    build_strategy,
+    machine,
+    project_rows,
+    value_rows,
+)
+from indicators.models import IndicatorValue
+from projects.models import Project
+from tests.factories import UserFactory
+
+
+def test_the_project_import_benchmark_measures_the_admin_requests(db):
+    strategy = build_strategy(projects=40)
+    user = UserFactory(username="banc", is_staff=True, is_superuser=True)
+
+    result = bench_admin_import(Project, strategy, project_rows(strategy, 40), user)
+
+    assert [phase.name for phase in result.phases] == [
+        "fichier xlsx",
+        "aperçu",
+        "confirmation",
+        "réimport inchangé (aperçu)",
+    ]
+    assert result.counts["aperçu"]["new"] == 40
+    assert result.counts["réimport inchangé (aperçu)"]["skip"] == 40
+    assert Project.objects.filter(strategy=strategy).count() == 40
+    assert all(phase.seconds > 0 and phase.peak_mb > 0 for phase in result.phases)
+    assert result.phase("confirmation").queries > 0
+    assert result.preview_and_confirm > 0
+
+
+def test_the_value_import_benchmark_runs(db):
+    strategy = build_strategy(projects=20, indicators=5)
+    user = UserFactory(username="banc", is_staff=True, is_superuser=True)
+
+    result = bench_admin_import(IndicatorValue, strategy, value_rows(strategy, 30), user)
+
+    assert result.counts["aperçu"]["new"] == 30
+    assert IndicatorValue.objects.filter(indicator__strategy=strategy).count() == 30
+    assert "cœurs" in machine()

@@ -1,0 +1,59 @@
+"""The cells the steering table writes once per project: the mark with its word and the dates.
+They are built from small caches, so they must still follow the active language and format."""
+
+from datetime import date
+
+from django.utils import translation
+
+from projects.models import Mark, Project
+from steering.templatetags.cockpit_extras import project_mark, short_date
+
+
+def annotated(status: str, mark: Mark) -> Project:
+    project = Project(status=status)
+    project.current_mark = mark.value
+    return project
+
+
+def test_a_project_mark_speaks_the_language_active_when_it_is_shown():
+    project = annotated(Project.Status.IN_PROGRESS, Mark.LATE)
+    with translation.override("fr"):
+        assert "en retard" in project_mark(project)
+    with translation.override("en"):
+        english = project_mark(project)
+    assert "late" in english
+    assert "en retard" not in english
+    with translation.override("fr"):
+        assert "en retard" in project_mark(project)
+
+
+def test_a_done_or_blocked_project_says_its_status_rather_than_its_mark():
+    with translation.override("fr"):
+        done = project_mark(annotated(Project.Status.DONE, Mark.OK))
+        blocked = project_mark(annotated(Project.Status.BLOCKED, Mark.LATE))
+        running = project_mark(annotated(Project.Status.IN_PROGRESS, Mark.OK))
+    assert "réalisé" in done and "mark-ok" in done
+    assert "bloqué" in blocked and "mark-ko" in blocked
+    assert "dans les temps" in running
+
+
+def test_the_short_mark_keeps_its_word_in_a_title():
+    with translation.override("fr"):
+        html = project_mark(annotated(Project.Status.IN_PROGRESS, Mark.WARNING), short=True)
+    assert 'title="attention"' in html
+    assert Mark.WARNING.symbol in html
+
+
+def test_table_dates_read_dd_mm_yyyy_in_both_languages():
+    for language in ("fr", "en"):
+        with translation.override(language):
+            assert short_date(date(2026, 3, 7)) == "07.03.2026"
+
+
+def test_a_missing_date_leaves_the_cell_empty():
+    assert short_date(None) == ""
+
+
+def test_table_dates_follow_another_locale_s_format():
+    with translation.override("ja"):
+        assert short_date(date(2026, 3, 7)) == "2026/03/07"
