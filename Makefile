@@ -88,7 +88,7 @@ restore: install
 # file in /tmp, or DATABASE_URL's PostgreSQL database with a _bench suffix), dropped afterwards.
 # Options: make bench BENCH_ARGS="--sizes 100 1000 --runs 3".
 bench: install
-	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	COCKPIT_BENCH=1 DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')" \
 	$(PY) manage.py bench $(BENCH_ARGS)
 

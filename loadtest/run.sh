@@ -43,7 +43,7 @@ with psycopg.connect(server, autocommit=True) as conn:
 PYTHON
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_demo > /dev/null
-STRATEGY=$($PY manage.py bench --populate "$LOAD_PROJECTS" --territory crans-montana | sed -n 's/^Strategy \([0-9]*\) .*/\1/p')
+STRATEGY=$(COCKPIT_BENCH=1 $PY manage.py bench --populate "$LOAD_PROJECTS" --territory crans-montana | sed -n 's/^Strategy \([0-9]*\) .*/\1/p')
 $PY manage.py collectstatic --noinput -v 0
 echo "   demo territory + strategy $STRATEGY of $LOAD_PROJECTS projects"
 
