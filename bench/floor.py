@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from indicators.models import Indicator, IndicatorValue
 from projects.models import Project
-from reports.pack import project_relations
+from reports.project_sheets import project_relations
 from strategies.models import Measure, Strategy
 
 

@@ -1,0 +1,247 @@
+"""The pack's sheets of the steering: the synthesis (both rollups per axis), the seed's steering
+table (STRATÉGIES – MESURES – PROJETS, a measure's cells merged over its projects) and the modèle
+d'efficacité, all written from the ``AxisBlock`` list the cockpit page shows."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indicators.models import Status
+from projects.models import MARK_WORDS, Mark
+from spreadsheets.xlsx import (
+    BAND,
+    BODY,
+    DATE_FORMAT,
+    GROUP_COLOUR,
+    LABEL,
+    LINE_POINTS,
+    TITLE,
+    Book,
+    Column,
+    Look,
+    Sheet,
+    Table,
+    number_or_unknown,
+    percent,
+    text_height,
+    text_lines,
+)
+from steering.table import AxisBlock
+from strategies.models import Strategy
+
+from .cells import MARK_FILLS, STATUS_FILLS, mark_text, project_mark, status_text, target_of
+
+
+def synthesis_columns() -> list[Column]:
+    return [
+        Column(_("Axe"), 34),
+        Column(gettext_lazy("Indicateurs"), 12, "int"),
+        Column(status_text(Status.ACHIEVED), 11, "int"),
+        Column(status_text(Status.ON_TRACK), 11, "int"),
+        Column(status_text(Status.WARNING), 11, "int"),
+        Column(status_text(Status.OFF_TRACK), 11, "int"),
+        Column(status_text(Status.NO_DATA), 11, "int"),
+        Column(gettext_lazy("Atteinte moyenne"), 12, "percent"),
+        Column(gettext_lazy("Projets"), 10, "int"),
+        Column(f"{Mark.OK.symbol} {MARK_WORDS[Mark.OK]}", 11, "int"),
+        Column(f"{Mark.WARNING.symbol} {MARK_WORDS[Mark.WARNING]}", 11, "int"),
+        Column(f"{Mark.LATE.symbol} {MARK_WORDS[Mark.LATE]}", 11, "int"),
+        Column(gettext_lazy("abandonnés"), 11, "int"),
+        Column(gettext_lazy("Part réalisée"), 10, "percent"),
+        Column(gettext_lazy("En retard"), 10, "int"),
+        Column(gettext_lazy("Budget prévu"), 16, "money"),
+        Column(gettext_lazy("Budget dépensé"), 16, "money"),
+    ]
+
+
+def synthesis_sheet(book: Book, strategy: Strategy, on: datetime.date, axes: list[AxisBlock]):
+    columns = synthesis_columns()
+    communes = ", ".join(commune.name for commune in strategy.territory.communes.all())
+    facts = [
+        (_("Stratégie"), strategy.title),
+        (_("Territoire"), strategy.territory.name),
+        (_("Communes"), communes or "–"),
+        (_("Finalité"), strategy.finality),
+        (_("Objectif général"), strategy.general_objective),
+        (_("Horizon"), f"{strategy.start_year}–{strategy.horizon_year}"),
+        (_("Date du rapport"), on),
+    ]
+    header_at = len(facts) + 3
+    sheet = book.sheet(_("Synthèse"), [c.width for c in columns], freeze_row=header_at + 1)
+    sheet.put(1, 1, str(strategy), TITLE)
+    fact_look = Look(number_format=DATE_FORMAT, border=False)
+    for row, (label, value) in enumerate(facts, start=2):
+        sheet.put(row, 1, label, LABEL)
+        sheet.merge(row, 2, 10, value, fact_look)
+        if isinstance(value, str) and text_lines(value, sheet.width(2, 10)) > 1:
+            sheet.set_height(row, text_height(value, sheet.width(2, 10)))
+    table = Table(sheet, columns, header_at)
+    for index, status in enumerate(Status, start=3):
+        look = Look(font="bold", fill=STATUS_FILLS[status], align="header")
+        sheet.put(header_at, index, str(columns[index - 1].header), look)
+    for index, mark in enumerate((Mark.OK, Mark.WARNING, Mark.LATE, Mark.ABANDONED), start=10):
+        look = Look(font="bold", fill=MARK_FILLS[mark], align="header")
+        sheet.put(header_at, index, str(columns[index - 1].header), look)
+    for block in axes:
+        effect, implementation = block.rollup.effect, block.rollup.implementation
+        table.add(
+            [
+                str(block.axis),
+                effect.total,
+                effect.achieved,
+                effect.on_track,
+                effect.warning,
+                effect.off_track,
+                effect.no_data,
+                percent(effect.mean_attainment),
+                implementation.total,
+                implementation.ok,
+                implementation.warning,
+                implementation.late_or_blocked,
+                implementation.abandoned,
+                percent(implementation.percent_done),
+                implementation.late,
+                implementation.budget_planned,
+                implementation.budget_spent,
+            ]
+        )
+    sheet.data_bar(8, header_at + 1, table.end())
+
+
+COCKPIT_COLUMNS = [
+    Column(gettext_lazy("No."), 6),
+    Column(gettext_lazy("Indicateurs stratégiques"), 36),
+    Column(gettext_lazy("état actuel"), 11, "number"),
+    Column(gettext_lazy("état visé"), 11, "number"),
+    Column(gettext_lazy("atteint"), 11, "number"),
+    Column("%", 8, "percent"),
+    Column(gettext_lazy("statut"), 16),
+    Column(gettext_lazy("No."), 6),
+    Column(gettext_lazy("Mesure"), 32),
+    Column(gettext_lazy("No. (o)"), 8),
+    Column(gettext_lazy("No."), 6),
+    Column(gettext_lazy("Projets"), 36),
+    Column(gettext_lazy("Prio"), 6, "int"),
+    Column(gettext_lazy("Qui ?"), 20),
+    Column(gettext_lazy("Début"), 12, "date"),
+    Column(gettext_lazy("Fin"), 12, "date"),
+    Column(gettext_lazy("ok"), 16),
+]
+
+#: The measure's columns of the steering table, merged down over its projects.
+MEASURE_COLUMNS = (8, 9, 10)
+
+
+def cockpit_sheet(book: Book, axes: list[AxisBlock]) -> None:
+    """The seed's steering table, one band per axis; a measure's cells span its projects."""
+    width = len(COCKPIT_COLUMNS)
+    sheet = book.sheet(_("Cockpit"), [c.width for c in COCKPIT_COLUMNS], freeze_row=3)
+    group = Look(font="header", fill=GROUP_COLOUR, align="center", border=False)
+    for title, first, last in (
+        (_("Objectifs stratégiques"), 1, 7),
+        (_("Mesures / objectifs opérationnels"), 8, 10),
+        (_("Projets"), 11, 17),
+    ):
+        sheet.merge(1, first, last, title, group)
+    table = Table(sheet, COCKPIT_COLUMNS, header_at=2)
+    for block in axes:
+        table.last_row += 1
+        sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
+        span = None  # the measure being written: its first and last rows, its cells
+        for steering_row in block.rows:
+            values: list[Any] = [None] * width
+            fills: dict[int, str] = {}
+            indicator, evaluation = steering_row.indicator, steering_row.evaluation
+            if indicator is not None and evaluation is not None:
+                name = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+                values[0:7] = [
+                    indicator.code,
+                    name,
+                    number_or_unknown(indicator.baseline_value),
+                    target_of(indicator),
+                    evaluation.value if evaluation.value is not None else "–",
+                    percent(evaluation.attainment),
+                    status_text(evaluation.status),
+                ]
+                fills[7] = STATUS_FILLS[evaluation.status]
+            measure = steering_row.measure
+            spanned = measure is not None and steering_row.measure_rowspan > 1
+            if measure is not None:
+                values[7:10] = [measure.code, measure.title, measure.objective_code]
+            project = steering_row.project
+            if project is not None:
+                values[10:17] = [
+                    project.code,
+                    project.title,
+                    project.priority,
+                    project.lead,
+                    project.start_date,
+                    project.end_date,
+                    mark_text(project),
+                ]
+                fills[17] = MARK_FILLS[project_mark(project)]
+            row = table.add(values, fills, skip_height=MEASURE_COLUMNS if spanned else ())
+            if spanned:
+                span = (row, row + steering_row.measure_rowspan - 1, values[7:10])
+            if span is not None and row == span[1]:
+                merge_down(sheet, *span)
+                span = None
+    table.end(title_rows="1:2")
+    sheet.data_bar(6, 3, table.last_row)
+
+
+def merge_down(sheet: Sheet, first: int, last: int, values: Sequence[Any]) -> None:
+    """Merge the measure's cells over the rows of its projects; when their text needs more height
+    than those rows have, the last row grows."""
+    for column, value in zip(MEASURE_COLUMNS, values, strict=True):
+        sheet.merge(first, column, column, value, BODY, last_row=last)
+    needed = max(
+        (
+            text_height(value, sheet.width(column))
+            for column, value in zip(MEASURE_COLUMNS, values, strict=True)
+            if isinstance(value, str)
+        ),
+        default=0,
+    )
+    have = sum(sheet.heights.get(row, LINE_POINTS) for row in range(first, last + 1))
+    if needed > have:
+        sheet.set_height(last, sheet.heights.get(last, LINE_POINTS) + needed - have)
+
+
+EFFECTIVENESS_COLUMNS = [
+    Column(gettext_lazy("DOMAINES DE MESURES"), 36),
+    Column(gettext_lazy("EXÉCUTION Responsable"), 22),
+    Column(gettext_lazy("EXÉCUTION Partenaires"), 26),
+    Column(gettext_lazy("RESSOURCES"), 26),
+    Column(gettext_lazy("RÉALISATIONS (outputs)"), 34),
+    Column(gettext_lazy("PROJETS"), 40),
+]
+
+
+def effectiveness_sheet(book: Book, axes: list[AxisBlock]) -> None:
+    width = len(EFFECTIVENESS_COLUMNS)
+    sheet = book.sheet(
+        _("Modèle d'efficacité"), [c.width for c in EFFECTIVENESS_COLUMNS], freeze_row=2
+    )
+    table = Table(sheet, EFFECTIVENESS_COLUMNS)
+    for block in axes:
+        table.last_row += 1
+        sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
+        for measure_block in block.measures:
+            measure = measure_block.measure
+            table.add(
+                [
+                    f"{measure.domain.title}\n{measure.code} – {measure.title}",
+                    measure.lead,
+                    measure.partners,
+                    measure.resources,
+                    measure.outputs,
+                    "\n".join(f"{p.code} – {p.title}" for p in measure_block.projects),
+                ]
+            )
+    table.end()
