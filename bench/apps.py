@@ -1,3 +1,5 @@
+"""The benchmark harness (``make bench``, ``make load``), installed when ``COCKPIT_BENCH=1``."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""Indicators and their values in the admin, scoped to the editor's territories, with spreadsheet
+import and export."""
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _

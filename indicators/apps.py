@@ -1,3 +1,5 @@
+"""Strategic and operational indicators, their values and the status engine."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

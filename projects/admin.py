@@ -1,3 +1,6 @@
+"""Projects and their fundings in the admin, scoped to the editor's territories: the seed's
+columns, marks, lateness, a bulk status change, spreadsheet import and export."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm

@@ -1,3 +1,5 @@
+"""Projects: the implementation side of the cascade."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

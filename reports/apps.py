@@ -1,3 +1,5 @@
+"""The reports of a strategy: the workshop pack (Excel)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

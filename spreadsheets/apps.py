@@ -1,3 +1,5 @@
+"""Spreadsheet machinery shared by the apps: readers, writers, formats, import resources."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

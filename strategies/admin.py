@@ -1,3 +1,6 @@
+"""The cascade in the admin (territories, communes, memberships, strategies, axes, domains,
+themes, measures), scoped to the editor's territories."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin

@@ -1,3 +1,5 @@
+"""Territories, memberships and the strategy's cascade (axes, domains, themes, measures)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

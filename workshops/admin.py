@@ -1,3 +1,5 @@
+"""Workshops with their agenda and decisions in the admin, scoped to the editor's territories."""
+
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Dates read dd.mm.yyyy in English too."""
+
 # Dates read dd.mm.yyyy everywhere (the Swiss and the seed's usage); ISO is accepted as input.
 DATE_FORMAT = "d.m.Y"
 SHORT_DATE_FORMAT = "d.m.Y"

@@ -1,3 +1,5 @@
+"""Dates read dd.mm.yyyy, as the territories write them."""
+
 # Dates read dd.mm.yyyy everywhere (the Swiss and the seed's usage); ISO is accepted as input.
 DATE_FORMAT = "d.m.Y"
 SHORT_DATE_FORMAT = "d.m.Y"
