@@ -4,5 +4,5 @@
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "slow: builds a database with the previous code, then upgrades it (about a minute)",
+        "slow: builds a database with the previous code, then upgrades it (about 30 s)",
     )
