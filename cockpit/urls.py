@@ -1,10 +1,11 @@
-"""The URLs of the product: the admin, accounts, the commission's cockpit (members' and public
-instances of the same URL names), and the prioritisation pages (``prioritisation.urls``)."""
+"""The URLs of the product: the admin (after the redirects of its old URLs,
+``cockpit/admin_redirects.py``), accounts, the commission's cockpit (members' and public instances
+of the same URL names), and the prioritisation pages (``prioritisation.urls``)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from cockpit import views
+from cockpit import admin_redirects, views
 
 cockpit_patterns = [
     path("", views.home, name="home"),
@@ -50,6 +51,8 @@ public_patterns = [
 ]
 
 urlpatterns = [
+    # Before the admin's own: its URLs of the models that moved to another app.
+    *admin_redirects.urlpatterns,
     path("admin/", admin.site.urls),
     path("comptes/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
