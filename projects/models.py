@@ -1,5 +1,6 @@
-"""Projects: the implementation side of the cascade, their cockpit mark, lateness and rollups;
-and how they are prioritised: workshop proposals, shared criteria, scores and weighted scores."""
+"""Projects: the implementation side of the cascade, their fundings, their cockpit mark (✓ / ! / ✗),
+lateness and the implementation rollup of any group of them. (How they are prioritised lives in the
+prioritisation app.)"""
 
 from __future__ import annotations
 
