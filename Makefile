@@ -1,15 +1,38 @@
 # Territorial strategy cockpit: `make run` to try it, `make test` to check it.
 SHELL := /bin/bash
+# Another interpreter: `make test PYTHON=python3.13` (a command on PATH, a path, or a version that
+# pyenv has but does not select), in a venv of its own (.venv-3.13); python3 gets .venv.
 PYTHON ?= python3
-VENV := .venv
+PYTHON_BIN := $(shell cmd='$(PYTHON)'; \
+	"$$cmd" -c 'import sys; print(sys.executable)' 2>/dev/null || { command -v pyenv >/dev/null \
+	&& version=$$(pyenv whence "$$cmd" 2>/dev/null | tail -n 1) && [ -n "$$version" ] \
+	&& PYENV_VERSION=$$version pyenv which "$$cmd"; })
+PYTHON_VERSION := $(if $(filter python3,$(PYTHON)),,$(shell '$(PYTHON_BIN)' -c \
+	'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null))
+VENV ?= $(if $(PYTHON_VERSION),.venv-$(PYTHON_VERSION),.venv)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# Installs follow uv.lock, the lock file of every dependency (main, dev and load extras, for
+# Python 3.11 to 3.13 on every platform, with hashes). uv reads it in one step, installs wheels
+# only (no compiler needed) and takes seconds; it is bootstrapped with pip into .tools/ at the
+# version below, so a machine with python3, pip and venv needs nothing else.
+# A new dependency: add it to pyproject.toml, then `make lock` and commit both files.
+UV_VERSION := 0.13.8
+UV_DIR := .tools/uv-$(UV_VERSION)
+UV := $(UV_DIR)/bin/uv
+# --locked: stop when uv.lock does not match pyproject.toml (run `make lock`); --no-build: wheels
+# only; the interpreter is the one given, never one that uv would download.
+SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --locked --no-build \
+	--python '$(PYTHON_BIN)' --extra dev
+# The suite on every core (pytest-xdist), each test module on one worker: the demo is loaded once
+# per module (tests/conftest.py). `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 # apt-get as root, through sudo otherwise.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
-.PHONY: run test install system-deps messages compilemessages lint format check-deploy serve backup restore bench load clean
+.PHONY: run test install lock system-deps messages compilemessages lint format check-deploy serve backup restore bench load clean
 
 run: install compilemessages  ## set up, migrate, load the demo territory, serve on 127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -17,17 +40,23 @@ run: install compilemessages  ## set up, migrate, load the demo territory, serve
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install system-deps compilemessages  ## the whole suite, browser tests included
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 install: $(STAMP)
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
-
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@test -n '$(PYTHON_BIN)' || { echo "No Python interpreter named $(PYTHON)"; exit 1; }
+	$(SYNC) || { echo "If uv.lock is out of date: make lock, then commit it"; exit 1; }
 	touch $(STAMP)
+
+$(UV):
+	python3 -m venv $(UV_DIR)
+	$(UV_DIR)/bin/pip install --quiet uv==$(UV_VERSION)
+
+# Resolve again after a change to the dependencies of pyproject.toml (commit uv.lock with it);
+# `make lock LOCK_ARGS="--upgrade-package django"` moves one package to its newest allowed release.
+lock: | $(UV)
+	$(UV) lock $(LOCK_ARGS)
 
 # Debian's Chromium for the browser tests (never Playwright's own download) and gettext for the
 # translations.
@@ -47,8 +76,8 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; else echo "msgfmt missing: keeping the committed $@"; fi
 
 messages: install  ## extract the French source strings into the English catalogue, then compile
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=build
-	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=.venv-* --ignore=.tools --ignore=build
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-* --ignore=.tools
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -95,7 +124,8 @@ bench: install
 # The load test of docs/BENCHMARKS.md: gunicorn + PostgreSQL on 127.0.0.1 (LOAD_DATABASE_URL, a
 # database named *_load, recreated), locust headless for LOAD_TIME (60s).
 load: install
+	$(SYNC) --extra load
 	./loadtest/run.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf .venv .venv-* .tools staticfiles .pytest_cache .ruff_cache

@@ -1,11 +1,9 @@
 """Under the Content-Security-Policy, the cockpit, its htmx filters, the public cockpit and the
 admin work in Chromium, and the browser reports no violation on any of their main pages."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from indicators.models import Indicator
@@ -14,11 +12,9 @@ from strategies.models import Axis, Strategy
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-    strategy = Strategy.objects.get(short_name="SDI")
-    Strategy.objects.filter(pk=strategy.pk).update(is_public=True)
-    return strategy
+def demo(demo):
+    Strategy.objects.filter(pk=demo.pk).update(is_public=True)
+    return demo
 
 
 @pytest.fixture

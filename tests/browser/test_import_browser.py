@@ -1,19 +1,10 @@
 """The secretariat brings an edited spreadsheet back into the admin, in a real browser: export,
 edit one cell, import, see that one change in the preview, confirm."""
 
-import io
-
 import openpyxl
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from projects.models import Project
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_secretariat_exports_edits_and_imports_projects(page: Page, live_server, demo, tmp_path):

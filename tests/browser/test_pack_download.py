@@ -1,20 +1,11 @@
 """A commission member downloads the cockpit's Excel pack from the page, filtered by axis."""
 
-import io
 import re
 
 import openpyxl
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from strategies.models import Axis, Strategy
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-    return Strategy.objects.get(short_name="SDI")
+from strategies.models import Axis
 
 
 def log_in_as_commission(page: Page, base_url: str) -> None:

@@ -3,23 +3,13 @@ commission member proposes from the workshop page at 390 px; the secretariat sco
 the grid with the keyboard (a bad value gets its French error in the cell) and finds it in the
 ranking."""
 
-import io
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from prioritisation.models import Criterion, Proposal, Score
 from projects.models import Project
-from strategies.models import Strategy
 from workshops.models import Workshop
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-    return Strategy.objects.get(short_name="SDI")
 
 
 def log_in(page: Page, base_url: str, username: str) -> None:

@@ -1,17 +1,8 @@
 """The secretariat's journey in the admin, in a real browser, on the demo territory."""
 
-import io
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from projects.models import Project
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def log_in(page: Page, base_url: str, username: str = "secretariat") -> None:

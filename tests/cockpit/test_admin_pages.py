@@ -2,12 +2,10 @@
 action is traced, bad input saves nothing."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -48,11 +46,6 @@ ADMIN_MODELS = [
 
 def admin_url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture

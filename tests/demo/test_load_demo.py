@@ -77,8 +77,9 @@ def load_demo(*args: str) -> str:
 
 
 @pytest.fixture
-def demo_output(db) -> str:
-    return load_demo()
+def demo_output(shared_demo, demo) -> str:
+    """What the first load printed (the module's demo, loaded once: tests/conftest.py)."""
+    return shared_demo.output
 
 
 @pytest.fixture

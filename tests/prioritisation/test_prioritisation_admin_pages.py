@@ -2,11 +2,8 @@
 permissions, changelists cost a constant number of queries, scores entered inline record who
 scored, and criteria are edited (weights too) on the strategy's page."""
 
-import io
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,8 +28,7 @@ def admin_url(model, view: str, *args) -> str:
 
 
 @pytest.fixture
-def secretariat_client(client, db):
-    call_command("load_demo", stdout=io.StringIO())
+def secretariat_client(client, demo):
     client.force_login(get_user_model().objects.get(username="secretariat"))
     return client
 
