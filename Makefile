@@ -79,9 +79,10 @@ messages: install  ## extract the French source strings into the English catalog
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=.venv-* --ignore=.tools --ignore=build
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-* --ignore=.tools
 
-lint: install
+lint: install  ## ruff, and the layers contract of .importlinter
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .
