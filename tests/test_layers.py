@@ -126,7 +126,7 @@ def test_every_app_of_ours_has_its_layer():
         config.name.split(".")[0]
         for config in django_apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(REPO)
-        # Libraries installed in a virtualenv inside the repository (.venv, .venv-3.13) are not ours.
+        # Libraries in a virtualenv inside the checkout (.venv, .venv-3.13) are not ours.
         and "site-packages" not in Path(config.path).resolve().parts
     }
     config = configparser.ConfigParser()
