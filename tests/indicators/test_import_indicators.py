@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from indicators.models import Indicator, IndicatorValue
 from indicators.resources import IndicatorResource, IndicatorValueResource
 from spreadsheets.formats import XLSX
-from strategies.imports import Change
+from spreadsheets.results import Change
 from tests.factories import (
     AxisFactory,
     IndicatorFactory,
