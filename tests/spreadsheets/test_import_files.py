@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from projects.models import Project
-from spreadsheets.formats import SpreadsheetFile, xlsx_rows
+from spreadsheets.formats import SpreadsheetFile
+from spreadsheets.reader import xlsx_rows
 from spreadsheets.text import SpreadsheetError
 from tests.factories import MeasureFactory
 from tests.import_files import upload, xlsx
@@ -220,7 +221,7 @@ def test_a_workbook_with_shared_strings_is_read_as_openpyxl_reads_it():
     content = excel_like([["Code", "Titre", "Mesure"], ["p1", "Vélos", "m1"]])
 
     reference = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    assert [values for _line, values in xlsx_rows(content)] == [
+    assert [list(values) for _line, values in xlsx_rows(content)] == [
         list(row) for row in reference.worksheets[0].iter_rows(values_only=True)
     ]
     assert SpreadsheetFile().read(content).dict == [
@@ -317,7 +318,7 @@ def test_cells_are_read_as_openpyxl_reads_them():
     workbook.save(buffer)
     content = buffer.getvalue()
 
-    ours = [values for _line, values in xlsx_rows(content)]
+    ours = [list(values) for _line, values in xlsx_rows(content)]
     reference = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     theirs = [list(row) for row in reference.worksheets[0].iter_rows(values_only=True)]
 
