@@ -114,6 +114,7 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self.current_key: tuple | None = None
         self._present: list[fields.Field] = []
         self._seen_keys: dict[Any, int] = {}
+        self._cleaned_values: dict[tuple, tuple[bool, Any]] = {}
         self._unique_keys: dict[str, dict[tuple, Any]] = {}
         self._line_numbers: list[int] | None = None
         self._change_reason = ""
@@ -307,6 +308,7 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self._line_numbers = getattr(dataset, "line_numbers", None)
         self.problems = []
         self._seen_keys = {}
+        self._cleaned_values = {}
         self._new_rows = self._updated_rows = 0
         file_name = kwargs.get("file_name") or ""
         self._change_reason = (

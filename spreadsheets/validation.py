@@ -5,14 +5,22 @@ into ``spreadsheets.resources.SpreadsheetResource``)."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from spreadsheets.constraints import RowConstraint
+
+#: The values whose validation by a field depends on nothing else (cached per import), and how
+#: many validations an import keeps (the values of a column that differ on every row gain
+#: nothing from the cache).
+PLAIN_VALUES = frozenset({str, int, float, bool, Decimal, datetime.date, datetime.datetime})
+MAX_CACHED = 20_000
 
 
 class ValidationMixin:
@@ -43,6 +51,55 @@ class ValidationMixin:
         return relations, not_editable, editable_relations
 
     @functools.cached_property
+    def validated_fields(self) -> list[models.Field]:
+        """The fields ``clean_fields`` validates: neither relations nor fields not editable."""
+        relations, not_editable, _editable_relations = self.model_field_sets
+        return [
+            field
+            for field in self._meta.model._meta.fields
+            if field.name not in relations
+            and field.name not in not_editable
+            and not getattr(field, "generated", False)
+        ]
+
+    def clean_fields(self, instance: models.Model, failed: set[str]) -> dict[str, list]:
+        """``Model.clean_fields()`` for the ``validated_fields`` that have not failed, each value
+        validated once per import: the date or the source that a thousand rows hold is cleaned
+        once (a field's ``clean`` of a plain value depends on nothing else). Errors by field."""
+        errors: dict[str, list] = {}
+        cleaned = self._cleaned_values
+        for field in self.validated_fields:
+            if field.name in failed:
+                continue
+            raw = getattr(instance, field.attname)
+            if field.blank and raw in field.empty_values:
+                continue
+            kind = raw.__class__
+            if kind not in PLAIN_VALUES:
+                outcome = self.clean_value(field, raw, instance)
+            else:
+                # Decimal("1.0") == Decimal("1"), but the number of decimals is validated too.
+                key = (field.attname, kind, raw, raw.as_tuple().exponent if kind is Decimal else 0)
+                outcome = cleaned.get(key)
+                if outcome is None:
+                    outcome = self.clean_value(field, raw, instance)
+                    if len(cleaned) < MAX_CACHED:
+                        cleaned[key] = outcome
+            valid, value = outcome
+            if valid:
+                setattr(instance, field.attname, value)
+            else:
+                errors[field.name] = list(value)
+        return errors
+
+    @staticmethod
+    def clean_value(field: models.Field, raw: Any, instance: models.Model) -> tuple[bool, Any]:
+        try:
+            return True, field.clean(raw, instance)
+        except ValidationError as error:
+            return False, error.error_list
+
+    @functools.cached_property
     def not_null_blank_fields(self) -> list[models.Field]:
         return [
             field
@@ -54,12 +111,11 @@ class ValidationMixin:
         """``Model.full_clean()`` without its queries: field validation (foreign keys are not
         looked up again: they were found among the scope's rows), ``clean()``, then the check
         and unique constraints evaluated in Python against the rows loaded once."""
-        relations, not_editable, editable_relations = self.model_field_sets
+        editable_relations = self.model_field_sets[2]
         failed = {self.fields[name].attribute if name in self.fields else name for name in errors}
-        try:
-            instance.clean_fields(exclude=failed | relations | not_editable)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        field_errors = self.clean_fields(instance, failed)
+        if field_errors:
+            errors = ValidationError(field_errors).update_error_dict(errors)
         for field in self.not_null_blank_fields:
             # clean_fields skips an empty optional field; the database refuses NULL all the same.
             if field.name not in failed and getattr(instance, field.attname) is None:
