@@ -207,12 +207,11 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Not the library's formula escaping (it turns every cell into text): the export formats
 # neutralise formulas themselves and keep numbers and dates typed (spreadsheets/formats.py).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-# The admin's file formats (spreadsheets/formats.py): an import reads an xlsx or a csv, an export
-# writes either (xlsx first: the export form's default).
+# The admin's spreadsheet files (strategies/import_admin.py), in import-export's formats
+# (spreadsheets/formats.py): an import reads an xlsx or a csv, an export writes either (xlsx
+# first, the export form's default); files over these limits are refused with a clear message.
 IMPORT_FORMATS = [SpreadsheetFile]
 EXPORT_FORMATS = [XLSX, CSV]
-# The admin's spreadsheet files (strategies/import_admin.py): an import reads an xlsx or a csv, an
-# export writes either; files over these limits are refused with a clear message.
 SPREADSHEET_IMPORT_MAX_SIZE = envint("DJANGO_IMPORT_MAX_SIZE", 10 * 1024 * 1024)
 SPREADSHEET_IMPORT_MAX_UNCOMPRESSED_SIZE = envint(
     "DJANGO_IMPORT_MAX_UNCOMPRESSED_SIZE", 100 * 1024 * 1024
