@@ -57,8 +57,8 @@ logger = logging.getLogger(__name__)
 def heap_frozen() -> Iterator[None]:
     """The objects alive when an import starts (the application, the rows read) left out of the
     garbage collector's passes until it ends (``gc.freeze``): its full passes would otherwise go
-    through them again and again while 100,000 rows are imported (a quarter of the
-    confirmation's time). Objects made during the import are collected as usual."""
+    through them again and again while 100,000 rows are imported. Objects made during the import
+    are collected as usual."""
     gc.freeze()
     try:
         yield
