@@ -180,13 +180,16 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             if isinstance(field.widget, ScopedLookupWidget)
         ]
 
+    @functools.cached_property
+    def key_fields(self) -> list[fields.Field]:
+        return [self.fields[name] for name in self.get_import_id_fields()]
+
     def row_key(self, row: dict) -> tuple | None:
         """The business key of a row, or None when its key cells cannot be read (their errors are
         reported on their columns). The cleaned key values are kept for ``import_instance``."""
         self._key_values = {}
         values = []
-        for name in self.get_import_id_fields():
-            field = self.fields[name]
+        for field in self.key_fields:
             try:
                 value = field.widget.clean(row.get(field.column_name), row=row)
             except ValueError:
@@ -426,9 +429,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
         """Before queuing the row for the bulk write: what it changes (``bulk_update`` writes only
-        those columns, and the preview shows them for its first rows)."""
-        after = self.snapshot(instance)
-        before = instance._import_before
+        those columns, and the preview shows them for its first rows; a new row that the preview
+        does not show has nothing to compare)."""
         if is_create:
             show = self._new_rows < self.preview_new_rows
             self._new_rows += 1
@@ -436,7 +438,10 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             show = self._updated_rows < self.preview_updated_rows
             self._updated_rows += 1
         changed = []
-        for field in self.diff_fields:
+        fields_to_compare = self.diff_fields if show or not is_create else ()
+        after = self.snapshot(instance) if fields_to_compare else {}
+        before = instance._import_before
+        for field in fields_to_compare:
             attribute = field.attribute
             new = after[attribute]
             if is_create:
