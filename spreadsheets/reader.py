@@ -245,21 +245,39 @@ def calamine_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
         return
     # Rows from the first one of the sheet, cells from the first column holding one.
     padding = (None,) * sheet.start[1]
-    cell = calamine_cell
+    cell = CellValues()
     for line, values in enumerate(sheet.iter_rows(), start=1):
         yield line, padding + tuple(map(cell, values))
 
 
-def calamine_cell(value: Any) -> Any:
-    """A value from calamine as openpyxl gives it."""
-    kind = value.__class__
-    if kind is str:
-        return value or None
-    if kind is float:
-        return int(value) if value.is_integer() else value
-    if kind is datetime.date:
-        return datetime.datetime(value.year, value.month, value.day)
-    return value
+class CellValues:
+    """Values from calamine as openpyxl gives them (empty cells as None, dates as datetimes, whole
+    numbers as ints), each text and date made once per file: a column that repeats a name or a
+    date holds one object, not one per row."""
+
+    #: Distinct texts and dates kept at most (a column of unique texts gains nothing).
+    MAX_KNOWN = 50_000
+
+    def __init__(self) -> None:
+        self.known: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        kind = value.__class__
+        if kind is str:
+            if not value:
+                return None
+        elif kind is float:
+            return int(value) if value.is_integer() else value
+        elif kind is not datetime.date:
+            return value
+        known = self.known.get(value)
+        if known is None:
+            known = value
+            if kind is datetime.date:
+                known = datetime.datetime(value.year, value.month, value.day)
+            if len(self.known) < self.MAX_KNOWN:
+                self.known[value] = known
+        return known
 
 
 def openpyxl_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
