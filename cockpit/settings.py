@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from spreadsheets.formats import CSV, XLSX, SpreadsheetFile
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -203,10 +205,13 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Not the library's formula escaping (it turns every cell into text): the export formats
-# neutralise formulas themselves and keep numbers and dates typed (cockpit/spreadsheets.py).
+# neutralise formulas themselves and keep numbers and dates typed (spreadsheets/formats.py).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-# The admin's spreadsheet files (strategies/import_admin.py): an import reads an xlsx or a csv, an
-# export writes either; files over these limits are refused with a clear message.
+# The admin's spreadsheet files (strategies/import_admin.py), in import-export's formats
+# (spreadsheets/formats.py): an import reads an xlsx or a csv, an export writes either (xlsx
+# first, the export form's default); files over these limits are refused with a clear message.
+IMPORT_FORMATS = [SpreadsheetFile]
+EXPORT_FORMATS = [XLSX, CSV]
 SPREADSHEET_IMPORT_MAX_SIZE = envint("DJANGO_IMPORT_MAX_SIZE", 10 * 1024 * 1024)
 SPREADSHEET_IMPORT_MAX_UNCOMPRESSED_SIZE = envint(
     "DJANGO_IMPORT_MAX_UNCOMPRESSED_SIZE", 100 * 1024 * 1024

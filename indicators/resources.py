@@ -9,21 +9,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from strategies.imports import (
-    ChoiceWidget,
-    DateWidget,
-    DecimalWidget,
-    SpreadsheetResource,
-    StrategyLookupWidget,
-    TextWidget,
-)
+from spreadsheets.lookups import ScopedLookupWidget
+from spreadsheets.widgets import ChoiceWidget, DateWidget, DecimalWidget, TextWidget
+from strategies.imports import StrategyResource
 from strategies.models import Axis, Measure
 
 from .models import Indicator, IndicatorValue
 
 
-def indicator_widget() -> StrategyLookupWidget:
-    return StrategyLookupWidget(
+def indicator_widget() -> ScopedLookupWidget:
+    return ScopedLookupWidget(
         Indicator,
         "code",
         queryset=lambda strategy: (
@@ -34,7 +29,7 @@ def indicator_widget() -> StrategyLookupWidget:
     )
 
 
-class IndicatorResource(SpreadsheetResource):
+class IndicatorResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     name = Field("name", "Nom", widget=TextWidget())
     level = Field(
@@ -46,7 +41,7 @@ class IndicatorResource(SpreadsheetResource):
     axis = Field(
         "axis",
         "Axe",
-        widget=StrategyLookupWidget(
+        widget=ScopedLookupWidget(
             Axis,
             "number",
             queryset=lambda strategy: Axis.objects.filter(strategy=strategy).order_by(),
@@ -57,7 +52,7 @@ class IndicatorResource(SpreadsheetResource):
     measure = Field(
         "measure",
         "Mesure",
-        widget=StrategyLookupWidget(
+        widget=ScopedLookupWidget(
             Measure,
             "code",
             queryset=lambda strategy: Measure.objects.filter(strategy=strategy).order_by(),
@@ -146,8 +141,8 @@ class IndicatorResource(SpreadsheetResource):
         return queryset.select_related("axis", "measure", "strategy__territory")
 
 
-class IndicatorValueResource(SpreadsheetResource):
-    strategy_path = "indicator__strategy"
+class IndicatorValueResource(StrategyResource):
+    scope_path = "indicator__strategy"
 
     indicator = Field("indicator", "Indicateur", widget=indicator_widget())
     date = Field("date", "Date", widget=DateWidget())

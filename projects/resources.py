@@ -10,24 +10,23 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from strategies.imports import (
+from spreadsheets.lookups import ScopedLookupWidget, ScopedNamesWidget
+from spreadsheets.widgets import (
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
     IntegerWidget,
-    SpreadsheetResource,
-    StrategyLookupWidget,
-    StrategyNamesWidget,
     TextWidget,
 )
+from strategies.imports import StrategyResource
 from strategies.models import Commune, Measure
 from strategies.resources import themes_widget
 
 from .models import Project
 
 
-def measure_widget() -> StrategyLookupWidget:
-    return StrategyLookupWidget(
+def measure_widget() -> ScopedLookupWidget:
+    return ScopedLookupWidget(
         Measure,
         "code",
         queryset=lambda strategy: Measure.objects.filter(strategy=strategy).order_by(),
@@ -36,7 +35,7 @@ def measure_widget() -> StrategyLookupWidget:
     )
 
 
-class ProjectResource(SpreadsheetResource):
+class ProjectResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     title = Field("title", "Titre", widget=TextWidget())
     measure = Field("measure", "Mesure", widget=measure_widget())
@@ -51,7 +50,7 @@ class ProjectResource(SpreadsheetResource):
     communes = Field(
         "communes",
         "Communes",
-        widget=StrategyNamesWidget(
+        widget=ScopedNamesWidget(
             Commune,
             queryset=lambda strategy: Commune.objects.filter(territory=strategy.territory_id),
             unknown=_("Commune inconnue dans le territoire de la stratégie : %(value)s."),

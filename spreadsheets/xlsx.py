@@ -1,8 +1,8 @@
 """The one way the product writes xlsx files: the Excel pack, the prioritisation sheets, the
 admin's exports and the empty import templates all go through ``Book``, ``Sheet`` and ``Table``.
 
-Written with XlsxWriter (openpyxl only reads, in the tests and in the imports). Numbers stay numbers
-and dates stay dates (stored as Excel serial numbers with a dd.mm.yyyy format); percentages are
+Written with XlsxWriter (the imports read with calamine or openpyxl). Numbers stay numbers and
+dates stay dates (stored as Excel serial numbers with a dd.mm.yyyy format); percentages are
 fractions with a "0 %" format. Text never becomes a formula: every text is written as a string, and
 one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return also carries Excel's quote
 prefix. Each cell format is made once (``Book.format``), and each row is as high as its wrapped
@@ -50,6 +50,15 @@ class Column:
     #: "text", "int", "number", "date", "datetime", "percent", "money", or "auto" (a date is
     #: formatted as a date, anything else as is)
     kind: str = "text"
+    #: The number format of the column's numbers, when not the one of its kind (``FORMATS``).
+    number_format: str | None = None
+
+    @property
+    def format(self) -> str:
+        """The number format of the column's numbers and dates."""
+        if self.number_format is not None:
+            return self.number_format
+        return FORMATS.get(self.kind, "")
 
 
 FORMATS = {
@@ -84,6 +93,8 @@ class Look:
 
 
 BODY = Look()
+#: Cells as they are, neither wrapped nor bordered (the admin's exports).
+PLAIN = Look(align="", border=False)
 HEADER = Look(font="header", fill=HEADER_COLOUR, align="header")
 BAND = Look(font="band", fill=BAND_COLOUR, align="", border=False)
 TITLE = Look(font="title", align="", border=False)
@@ -115,6 +126,12 @@ def excel_value(value: Any) -> Any:
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
+
+
+def line_breaks(text: str) -> str:
+    """Text with its line breaks as spreadsheets keep them: a carriage return (alone or before a
+    line feed, as browsers send it) is a line feed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 #: Excel counts days from 30.12.1899 (and wrongly holds a 29.02.1900): the serial number of a
@@ -175,15 +192,26 @@ def text_height(text: str, width: float, font_size: float = 11.0) -> float:
 
 
 class Book:
-    """The pack being written: the workbook, its cell formats (each made once, whatever the number
-    of cells that share it), and what every sheet prints in its header and footer."""
+    """The workbook being written, its cell formats (each made once, whatever the number of cells
+    that share it), and what every sheet prints in its header (the strategy's name, if any) and
+    footer (the date of the data, if any).
 
-    def __init__(self, strategy_name: str, on: datetime.date) -> None:
+    ``constant_memory`` writes each row to disk once the next one starts (rows must then come in
+    order, as ``Table`` writes them): an export of 100,000 rows does not hold them all."""
+
+    def __init__(
+        self,
+        strategy_name: str = "",
+        on: datetime.date | None = None,
+        *,
+        constant_memory: bool = False,
+    ) -> None:
         self.buffer = io.BytesIO()
         self.workbook = xlsxwriter.Workbook(
             self.buffer,
             {
                 "in_memory": False,
+                "constant_memory": constant_memory,
                 # Text is text: never a formula, a number or a link guessed from its content.
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
@@ -256,6 +284,7 @@ class Sheet:
         elif isinstance(value, str):
             if value.startswith(FORMULA_TRIGGERS):
                 look = replace(look, quote=True)
+            value = line_breaks(value)
             ws.write_string(row, column, value, self.book.format(replace(look, number_format="")))
         elif isinstance(value, datetime.date) and excel_serial(value) is not None:
             ws.write_number(row, column, excel_serial(value), self.book.format(look))
@@ -302,7 +331,7 @@ class Sheet:
         )
 
 
-def print_setup(sheet: Sheet, strategy_name: str, on: datetime.date) -> None:
+def print_setup(sheet: Sheet, strategy_name: str, on: datetime.date | None) -> None:
     ws = sheet.ws
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -310,27 +339,38 @@ def print_setup(sheet: Sheet, strategy_name: str, on: datetime.date) -> None:
     ws.hide_gridlines(1)  # not printed; shown on screen
     left = strategy_name.replace("&", "&&")
     right = sheet.title.replace("&", "&&")
-    ws.set_header(f"&L{left}&R{right}")
-    footer = (_("État au %(date)s") % {"date": f"{on:%d.%m.%Y}"}).replace("&", "&&")
-    ws.set_footer(f"&L{footer}&RPage &P / &N")
+    ws.set_header(f"&L{left}&R{right}" if left else f"&R{right}")
+    footer = ""
+    if on is not None:
+        footer = (_("État au %(date)s") % {"date": f"{on:%d.%m.%Y}"}).replace("&", "&&")
+    ws.set_footer(f"&L{footer}&RPage &P / &N" if footer else "&RPage &P / &N")
 
 
 class Table:
-    """Rows under a header, each cell formatted by its column (number formats, wrapped text and
-    borders), some filled with a colour; each row as high as its wrapped text needs. The formats
-    of a column are looked up once, not per cell."""
+    """Rows under a header, each cell formatted by its column (number formats, and the ``body``
+    look: wrapped text and borders by default), some filled with a colour; each row as high as its
+    wrapped text needs. The formats of a column are looked up once, not per cell. A date in a
+    column that is not one of dates is shown as a date all the same."""
 
-    def __init__(self, sheet: Sheet, columns: Sequence[Column], header_at: int = 1) -> None:
+    def __init__(
+        self, sheet: Sheet, columns: Sequence[Column], header_at: int = 1, body: Look = BODY
+    ) -> None:
         self.sheet, self.columns, self.header_at = sheet, columns, header_at
         self.last_row = header_at
         book = sheet.book
-        self._text = book.format(BODY)
-        self._quoted = book.format(replace(BODY, quote=True))
+        self._text = book.format(body)
+        self._quoted = book.format(replace(body, quote=True))
         self._formats = [
-            book.format(replace(BODY, number_format=FORMATS.get(column.kind, "")))
-            for column in columns
+            book.format(replace(body, number_format=column.format)) for column in columns
         ]
-        self._dates = book.format(replace(BODY, number_format=DATE_FORMAT))
+        self._dates = book.format(replace(body, number_format=DATE_FORMAT))
+        self._date_formats = [
+            self._formats[index] if column.kind in ("date", "datetime") else self._dates
+            for index, column in enumerate(columns)
+        ]
+        #: Empty cells are written only when they show something (a border, a fill).
+        self._blanks = body.border or bool(body.fill)
+        self._wraps = body.wraps
         self._chars = [max(1, int(column.width * CHARS_PER_WIDTH)) for column in columns]
         self._header(sheet, columns, header_at)
 
@@ -362,23 +402,27 @@ class Table:
                 value = excel_value(value)
                 look = Look(fill=fills[column + 1])
                 if value is not None and not isinstance(value, str):
-                    look = replace(look, number_format=FORMATS.get(self.columns[column].kind, ""))
+                    look = replace(look, number_format=self.columns[column].format)
                 self.sheet.put(self.last_row, column + 1, value, look)
-            elif value is None:
-                ws.write_blank(row, column, None, self._text)
+            elif value is None or (value == "" and not self._blanks):
+                if self._blanks:
+                    ws.write_blank(row, column, None, self._text)
                 continue
             elif type(value) is str:  # the most frequent case first, without excel_value()
+                quoted = False
                 if not value.isprintable():  # a line break, or a character XML cannot hold
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                quoted = value.startswith(FORMULA_TRIGGERS)
+                    quoted = value.startswith(FORMULA_TRIGGERS)
+                    value = line_breaks(value)
+                quoted = quoted or value.startswith(FORMULA_TRIGGERS)
                 ws.write_string(row, column, value, self._quoted if quoted else self._text)
             else:
                 value = excel_value(value)
                 if isinstance(value, str):
+                    value = line_breaks(value)
                     ws.write_string(row, column, value, self._text)
                 elif isinstance(value, datetime.date):
-                    kind = self.columns[column].kind
-                    date_format = self._dates if kind == "auto" else self._formats[column]
+                    date_format = self._date_formats[column]
                     serial = excel_serial(value)
                     if serial is None:
                         ws.write_datetime(row, column, value, date_format)
@@ -387,7 +431,8 @@ class Table:
                 else:
                     ws.write_number(row, column, value, self._formats[column])
             if (
-                isinstance(value, str)
+                self._wraps
+                and isinstance(value, str)
                 and (len(value) > self._chars[column] or "\n" in value)
                 and column + 1 not in skip_height
             ):
@@ -408,10 +453,12 @@ def write_table(
     *,
     header_at: int = 1,
     fills: Iterable[dict[int, str] | None] | None = None,
+    body: Look = BODY,
 ) -> int:
     """A header row at ``header_at`` then the rows (with ``fills``, a colour by column number per
-    row); filtered, printed with the header repeated. Returns the last row written."""
-    table = Table(sheet, columns, header_at)
+    row) in the ``body`` look; filtered, printed with the header repeated. Returns the last row
+    written."""
+    table = Table(sheet, columns, header_at, body)
     for values, row_fills in zip(rows, repeat(None) if fills is None else fills, strict=False):
         table.add(values, row_fills)
     return table.end()

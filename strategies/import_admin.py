@@ -16,7 +16,8 @@ What it adds to them:
   the data changed meanwhile;
 - the empty template of each model ("Modèle d'import", on the changelist and the import page);
 - exports restricted to the user's strategies, with typed cells and formulas neutralised (the
-  formats of ``spreadsheets.formats``).
+  formats of ``spreadsheets.formats``, chosen by the ``IMPORT_FORMATS`` and ``EXPORT_FORMATS``
+  settings).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.signals import post_import
 
-from spreadsheets.formats import CSV, XLSX, SpreadsheetFile
+from spreadsheets.formats import XLSX_CONTENT_TYPE
+from spreadsheets.template import import_template
 from spreadsheets.text import SpreadsheetError, file_size
 
 from .models import Membership, Strategy
@@ -105,13 +107,14 @@ class SpreadsheetImportForm(ImportForm):
         resource_class = self.resources[int(cleaned.get("resource") or 0)]
         try:
             import_file.seek(0)
-            dataset = file_format.read(import_file.read())
+            content = import_file.read()
+            dataset = file_format.read(content)
             resource_class(strategy=cleaned.get("strategy")).canonical_headers(dataset.headers)
         except SpreadsheetError as error:
             self.add_error("import_file", str(error))
         else:
-            # Read once: what the preview and the confirmation import (SpreadsheetAdminMixin).
-            import_file.dataset = dataset
+            # Read once for the preview (SpreadsheetAdminMixin.write_to_tmp_storage).
+            import_file.spreadsheet = (content, dataset)
         finally:
             import_file.seek(0)
         return cleaned
@@ -149,13 +152,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     export_form_class = SpreadsheetExportForm
     import_template_name = "admin/import_export/spreadsheet_import.html"
     import_export_change_list_template = "admin/import_export/spreadsheet_change_list.html"
-    # --- Formats and permissions ----------------------------------------------------------------
-
-    def get_import_formats(self):
-        return [SpreadsheetFile]
-
-    def get_export_formats(self):
-        return [XLSX, CSV]
+    # --- Permissions ----------------------------------------------------------------------------
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return (
@@ -193,17 +190,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return strategies_for_import(request.user)
 
     def write_to_tmp_storage(self, import_file, input_format):
-        """Keeps the rows the form read (see ``SpreadsheetFile``) rather than the upload, for the
-        preview and then the confirmation."""
-        dataset = getattr(import_file, "dataset", None)
-        if dataset is None or not hasattr(input_format, "dump"):
-            return super().write_to_tmp_storage(import_file, input_format)
-        tmp_storage = self.get_tmp_storage_class()(
-            encoding=None,
-            read_mode=input_format.get_read_mode(),
-            **self.get_tmp_storage_class_kwargs(),
-        )
-        tmp_storage.save(input_format.dump(dataset))
+        """The upload kept for the confirmation, as import-export keeps it; the preview imports
+        the rows the form has read already (see ``SpreadsheetFile``)."""
+        tmp_storage = super().write_to_tmp_storage(import_file, input_format)
+        read = getattr(import_file, "spreadsheet", None)
+        if read is not None and hasattr(input_format, "remember"):
+            input_format.remember(*read)
         return tmp_storage
 
     def add_data_read_fail_error_to_form(self, form, error) -> None:
@@ -340,14 +332,15 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         if request.GET.get("strategy", "").isdigit():
             strategy = self.strategies(request).filter(pk=request.GET["strategy"]).first()
         resource = self.get_import_resource_classes(request)[0](strategy=strategy)
-        template_format = XLSX()
-        content = template_format.export_template(
-            resource, resource.reference_lists() if strategy else None
+        content = import_template(
+            resource,
+            resource.reference_lists() if strategy else None,
+            gettext("Valeurs de la stratégie"),
         )
         name = slugify(str(self.model._meta.verbose_name_plural))
         if strategy is not None:
             name += "-" + slugify(strategy.short_name or strategy.title)
-        response = HttpResponse(content, content_type=template_format.get_content_type())
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="modele-{name}.xlsx"'
         return response
 

@@ -10,21 +10,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from .imports import (
-    IntegerWidget,
-    SpreadsheetResource,
-    StrategyLookupWidget,
-    StrategyNamesWidget,
-    TextWidget,
-    fold,
-    normalize,
-    quoted,
-)
+from spreadsheets.lookups import ScopedLookupWidget, ScopedNamesWidget
+from spreadsheets.text import fold, normalize, quoted
+from spreadsheets.widgets import IntegerWidget, TextWidget
+
+from .imports import StrategyResource
 from .models import Domain, Measure, Theme
 
 
-def themes_widget() -> StrategyNamesWidget:
-    return StrategyNamesWidget(
+def themes_widget() -> ScopedNamesWidget:
+    return ScopedNamesWidget(
         Theme,
         queryset=lambda strategy: Theme.objects.filter(strategy=strategy),
         unknown=_("Thème transversal inconnu dans la stratégie : %(value)s."),
@@ -32,7 +27,7 @@ def themes_widget() -> StrategyNamesWidget:
     )
 
 
-class DomainWidget(StrategyLookupWidget):
+class DomainWidget(ScopedLookupWidget):
     """A domain by its title, within the axis of the row's "Axe" column (the title alone is enough
     when no other axis of the strategy has a domain of that title)."""
 
@@ -78,7 +73,7 @@ class DomainWidget(StrategyLookupWidget):
                 )
                 % {"value": quoted(value), "column": self.axis_column}
             )
-        raise ValueError(self.unknown % {"value": quoted(value), "strategy": self.strategy})
+        raise ValueError(self.unknown_message(quoted(value)))
 
     def reference_label(self, domain: Domain) -> str:
         return f"{domain.axis.number} – {domain.title}"
@@ -104,7 +99,7 @@ class DomainWidget(StrategyLookupWidget):
         return int(digits.group())
 
 
-class MeasureResource(SpreadsheetResource):
+class MeasureResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     title = Field("title", "Titre", widget=TextWidget())
     axis = Field("domain__axis__number", "Axe", readonly=True, widget=IntegerWidget())

@@ -3,6 +3,7 @@ indicator's code and its date; the model's rules as in the admin; round trip; no
 a row is bad; no query per row."""
 
 import datetime
+import gc
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from indicators.models import Indicator, IndicatorValue
 from indicators.resources import IndicatorResource, IndicatorValueResource
 from spreadsheets.formats import XLSX
-from strategies.imports import Change
+from spreadsheets.results import Change
 from tests.factories import (
     AxisFactory,
     IndicatorFactory,
@@ -227,6 +228,34 @@ def test_bad_values_are_listed_and_nothing_is_written(strategy, indicators):
         "Indicateur « s1 », Date « 31/12/2025 » figure déjà à la ligne 2 du fichier."
     )
     assert not IndicatorValue.objects.exists()
+
+
+def test_a_value_is_validated_as_written_however_often_an_equal_one_came(strategy, indicators):
+    # 1.5 and 1.50000 are equal numbers, but the second has more decimals than the field keeps:
+    # the validation of the first is not taken for the second's.
+    content = xlsx(
+        ["Indicateur", "Date", "Valeur"],
+        [
+            ["s1", "31.12.2024", "1,5"],
+            ["s1", "31.12.2025", "1,50000"],
+            ["s2", "31.12.2025", "1,5"],
+        ],
+    )
+
+    result = run(IndicatorValueResource, strategy, content, dry_run=True)
+
+    assert [(p.line, p.column) for p in result.problems] == [(3, "Valeur")]
+    assert "4" in result.problems[0].message
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(strategy, indicators):
+    content = xlsx(["Indicateur", "Date", "Valeur"], [["s1", "31.12.2025", 1]])
+    frozen = gc.get_freeze_count()
+
+    run(IndicatorValueResource, strategy, content, dry_run=True)
+    run(IndicatorValueResource, None, content, dry_run=True)  # refused: no strategy
+
+    assert gc.get_freeze_count() == frozen
 
 
 def test_one_bad_value_among_a_thousand_writes_nothing(strategy, indicators):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from projects.models import Project
 from projects.resources import ProjectResource
 from spreadsheets.formats import XLSX
-from strategies.imports import Change
+from spreadsheets.results import Change
 from tests.factories import (
     AxisFactory,
     CommuneFactory,

@@ -3,14 +3,21 @@ error, and change nothing; files that can are read as openpyxl reads them."""
 
 import datetime
 import io
+import struct
 import zipfile
+from decimal import Decimal
 from html import unescape
 
 import openpyxl
 import pytest
+import tablib
+from openpyxl.styles import PatternFill
+from openpyxl.utils.datetime import MAC_EPOCH
 
 from projects.models import Project
-from spreadsheets.formats import SpreadsheetFile, xlsx_rows
+from spreadsheets import reader
+from spreadsheets.formats import XLSX, SpreadsheetFile
+from spreadsheets.reader import xlsx_rows
 from spreadsheets.text import SpreadsheetError
 from tests.factories import MeasureFactory
 from tests.import_files import upload, xlsx
@@ -220,7 +227,7 @@ def test_a_workbook_with_shared_strings_is_read_as_openpyxl_reads_it():
     content = excel_like([["Code", "Titre", "Mesure"], ["p1", "Vélos", "m1"]])
 
     reference = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    assert [values for _line, values in xlsx_rows(content)] == [
+    assert [list(values) for _line, values in xlsx_rows(content)] == [
         list(row) for row in reference.worksheets[0].iter_rows(values_only=True)
     ]
     assert SpreadsheetFile().read(content).dict == [
@@ -317,7 +324,7 @@ def test_cells_are_read_as_openpyxl_reads_them():
     workbook.save(buffer)
     content = buffer.getvalue()
 
-    ours = [values for _line, values in xlsx_rows(content)]
+    ours = [list(values) for _line, values in xlsx_rows(content)]
     reference = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     theirs = [list(row) for row in reference.worksheets[0].iter_rows(values_only=True)]
 
@@ -329,3 +336,152 @@ def test_the_reader_refuses_what_it_cannot_read():
         SpreadsheetFile().read(
             replace_part(xlsx(*GOOD), "xl/worksheets/sheet1.xml", b"<pas du xml")
         )
+
+
+def saved(workbook: openpyxl.Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_archive_is_checked_before_any_parser_reads_it(importer, strategy, settings):
+    # The sheet is not even XML: had a parser read it first, the message would say so.
+    settings.SPREADSHEET_IMPORT_MAX_UNCOMPRESSED_SIZE = 4096
+    content = replace_part(xlsx(*GOOD), "xl/worksheets/sheet1.xml", b"<pas du xml" * 400)
+
+    assert "se décompresse en" in refused(importer, strategy, content)
+
+
+def test_a_part_longer_than_its_declared_size_is_refused(importer, strategy):
+    """A zip that lies about the size of a part (to slip past the decompression limits) is not
+    decompressed beyond what it declares: the workbook is refused as damaged."""
+    rows = "".join(
+        f'<row r="{line}"><c r="A{line}" t="inlineStr"><is><t>p{line}</t></is></c></row>'
+        for line in range(1, 3000)
+    )
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    ).encode()
+    content = bytearray(replace_part(xlsx(*GOOD), "xl/worksheets/sheet1.xml", sheet))
+    name = b"xl/worksheets/sheet1.xml"
+    local = content.find(b"PK\x03\x04")
+    while content[local + 30 : local + 30 + len(name)] != name:
+        local = content.find(b"PK\x03\x04", local + 4)
+    struct.pack_into("<I", content, local + 22, 1000)  # its local header
+    central = content.find(b"PK\x01\x02")
+    while content[central + 46 : central + 46 + len(name)] != name:
+        central = content.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", content, central + 24, 1000)  # and the central directory
+
+    assert "endommagé" in refused(importer, strategy, bytes(content))
+
+
+def test_a_1904_workbook_has_its_dates_read_right():
+    workbook = openpyxl.Workbook()
+    workbook.epoch = MAC_EPOCH
+    workbook.active.append(["Code", "Début", "Fin"])
+    workbook.active.append(["p1", datetime.date(2026, 3, 1), datetime.datetime(2027, 1, 2, 12, 30)])
+    content = saved(workbook)
+    assert b'date1904="1"' in zipfile.ZipFile(io.BytesIO(content)).read("xl/workbook.xml")
+
+    assert SpreadsheetFile().read(content).dict == [
+        {
+            "Code": "p1",
+            "Début": datetime.datetime(2026, 3, 1),
+            "Fin": datetime.datetime(2027, 1, 2, 12, 30),
+        }
+    ]
+
+
+def test_error_cells_are_read_as_their_text_not_as_empty(importer, strategy):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Code", "Titre", "Mesure", "Budget prévu", "Début"])
+    workbook.active.append(["p1", "Vélos", "m1", "#DIV/0!", datetime.date(2026, 3, 1)])
+    workbook.active.append(["p2", "Bus", "m1", 1500, "#N/A"])
+    content = saved(workbook)
+    assert b't="e"' in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+
+    dataset = SpreadsheetFile().read(content)
+    response = upload(importer, Project, strategy, content)
+
+    assert [row["Budget prévu"] for row in dataset.dict] == ["#DIV/0!", 1500]
+    assert dataset.dict[0]["Début"] == datetime.datetime(2026, 3, 1)
+    assert [(p.line, p.column, p.message) for p in response.context["result"].problems] == [
+        (2, "Budget prévu", "« #DIV/0! » n'est pas un nombre."),
+        (3, "Début", "« #N/A » n'est pas une date (jj.mm.aaaa, par exemple 31.12.2026)."),
+    ]
+    assert not Project.objects.exists()
+
+
+def test_a_table_that_starts_in_column_b_names_the_empty_column_a(importer, strategy):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B3"], sheet["C3"], sheet["D3"] = "Code", "Titre", "Mesure"
+    sheet["B4"], sheet["C4"], sheet["D4"] = "p1", "Vélos", "m1"
+
+    assert refused(importer, strategy, saved(workbook)) == (
+        "La colonne A n'a pas d'en-tête (ligne 3)."
+    )
+
+
+def test_cells_beyond_the_declared_size_of_the_sheet_are_read():
+    # Some applications write a wrong <dimension>: every cell is read all the same.
+    content = xlsx(["Code", "Titre"], [["p1", "Vélos"], ["p2", "Bus"]])
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:B3" />' in sheet
+
+    wrong = replace_part(
+        content, "xl/worksheets/sheet1.xml", sheet.replace(b'ref="A1:B3"', b'ref="A1"')
+    )
+
+    assert SpreadsheetFile().read(wrong).dict == [
+        {"Code": "p1", "Titre": "Vélos"},
+        {"Code": "p2", "Titre": "Bus"},
+    ]
+
+
+def test_formatted_empty_rows_and_columns_after_the_table_are_ignored():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Code", "Titre"])
+    sheet.append(["p1", "Vélos"])
+    for cell in ("E1", "E2", "A40", "H60"):
+        sheet[cell].fill = PatternFill("solid", fgColor="FFFF00")  # styled, empty
+    sheet["C2"] = "   "
+
+    dataset = SpreadsheetFile().read(saved(workbook))
+
+    assert dataset.headers == ["Code", "Titre"]
+    assert dataset.dict == [{"Code": "p1", "Titre": "Vélos"}]
+    assert dataset.line_numbers == [2]
+
+
+def test_a_file_over_the_row_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(reader, "MAX_ROWS", 2)
+
+    with pytest.raises(SpreadsheetError, match="Le fichier a plus de 2 lignes"):
+        SpreadsheetFile().read(xlsx(["Code"], [["p1"], ["p2"], ["p3"]]))
+    assert len(SpreadsheetFile().read(xlsx(["Code"], [["p1"], ["p2"]]))) == 2
+
+
+def test_an_export_reads_back_as_it_was_written():
+    """The admin's export (inline strings, dates as numbers with a date format) read by the
+    import gives back the values written."""
+    data = tablib.Dataset(headers=["Code", "Date", "Valeur", "Texte"])
+    data.append(["s1", datetime.date(2025, 12, 31), Decimal("12.5"), "=1+1"])
+    data.append(["s2", datetime.date(2026, 1, 31), Decimal("-3"), "Ligne 1\nligne 2"])
+    data.column_kinds = ["text", "date", "number", "text"]
+
+    dataset = SpreadsheetFile().read(XLSX().export_data(data))
+
+    assert dataset.dict == [
+        {"Code": "s1", "Date": datetime.datetime(2025, 12, 31), "Valeur": 12.5, "Texte": "=1+1"},
+        {
+            "Code": "s2",
+            "Date": datetime.datetime(2026, 1, 31),
+            "Valeur": -3,
+            "Texte": "Ligne 1\nligne 2",
+        },
+    ]
+    assert [type(row["Valeur"]) for row in dataset.dict] == [float, int]

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 
 from indicators.models import Indicator
 from projects.models import Project
+from spreadsheets.constraints import compile_condition
 from spreadsheets.formats import XLSX
-from strategies.imports import compile_condition
 from strategies.models import Measure
 from strategies.resources import MeasureResource
 from tests.factories import AxisFactory, DomainFactory, MeasureFactory, ThemeFactory

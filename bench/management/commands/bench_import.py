@@ -3,8 +3,8 @@ takes, with how many queries and how much memory, on a throwaway database.
 
 The database is a copy made for the run, like the test runner's (a temporary SQLite file, or
 ``test_<name>`` on PostgreSQL with ``DATABASE_URL``), migrated, then dropped: the real data is
-never touched. The targets (issue 5): 10,000 projects, preview plus confirmation, under 10 s;
-100,000 indicator values under 30 s and 400 MB.
+never touched. The targets: 10,000 projects, preview plus confirmation, under 10 s (issue 5);
+100,000 indicator values under 12 s and 200 MB (issue 14).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class Command(BaseCommand):
                     label="valeurs d'indicateurs",
                 )
             )
-            self.report(results[-1], target=30, memory=400)
+            self.report(results[-1], target=12, memory=200)
 
     def report(self, result: ImportBenchmark, *, target: float, memory: float = 0) -> None:
         self.stdout.write("")
