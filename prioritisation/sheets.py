@@ -2,7 +2,7 @@
 what became of it) and "Priorisation" (the ranking by weighted score), added by ``build_pack``
 when the strategy has proposals or criteria.
 
-The sheets follow the pack's conventions (``cockpit.excel``): written through its ``Book``,
+The sheets follow the pack's conventions (``spreadsheets.xlsx``): written through its ``Book``,
 ``Sheet`` and ``Table`` (the same header style, text never becomes a formula, real numbers and
 dates, wrapped text with the row height it needs), frozen header, filters.
 
