@@ -24,11 +24,8 @@ from strategies.models import Axis, Strategy
 
 from . import services
 from .criteria import CRITERIA_TEMPLATES
-from .forms import AcceptForm, MergeForm, ReasonForm, SetAsideForm
+from .forms import JOKER, AcceptForm, MergeForm, ReasonForm, SetAsideForm
 from .models import JOKER_LABEL, Criterion, Proposal, Score, weighted_score_of
-
-#: The axis filter's value for proposals of no axis ("Joker").
-JOKER = "joker"
 
 
 class CriterionInline(ScopedInline, admin.TabularInline):

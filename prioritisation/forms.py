@@ -15,6 +15,7 @@ from projects.models import Project
 from strategies.models import Axis, Commune, Measure, Strategy, code_validator
 from workshops.models import Workshop
 
+#: The value that stands for "no axis" (a « Joker » proposal) in the forms and the admin filter.
 JOKER = "joker"
 #: A whole number, possibly written "2,0" or "+2"; at most 4 digits (a scale is small).
 INTEGER = re.compile(r"([+-]?\d{1,4})(?:[.,]0*)?")
