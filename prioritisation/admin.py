@@ -560,14 +560,12 @@ class PrioritisedProjectAdmin(ProjectAdmin):
 
     change_form_template = "admin/prioritisation/project/change_form.html"
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        project = self.get_object(request, object_id)
-        if project is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "weighted_score": weighted_score_of(project),
-                "scores": project.scores.select_related("criterion"),
-                "origins": project.proposals.select_related("workshop"),
-                "merged": project.merged_proposals.all(),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(
+                weighted_score=weighted_score_of(obj),
+                scores=obj.scores.select_related("criterion"),
+                origins=obj.proposals.select_related("workshop"),
+                merged=obj.merged_proposals.all(),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)

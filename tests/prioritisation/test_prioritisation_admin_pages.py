@@ -142,3 +142,19 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, model):
     with CaptureQueriesContext(connection) as large:
         assert admin_client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_project_page_shows_its_weighted_score_and_scores_read_only(secretariat_client):
+    project = Project.objects.get(strategy__short_name="SDI", code="p1")
+    scores = list(Score.objects.filter(project=project).select_related("criterion"))
+    assert scores  # the demo scores p1 on every criterion
+    page = secretariat_client.get(
+        reverse("admin:projects_project_change", args=[project.pk])
+    ).content.decode()
+    assert "Note pondérée" in page
+    assert f"({len(scores)}/{Criterion.objects.filter(strategy=project.strategy).count()} " in page
+    for score in scores:
+        assert f"{score.criterion.name} : <strong>{score.value}</strong>" in page
+    assert f"{admin_url(Score, 'changelist')}?project__exact={project.pk}" in page
+    # Read only: the form posts no prioritisation field.
+    assert 'name="weighted_score"' not in page
