@@ -178,6 +178,7 @@ def build_strategy(
                 Measure(
                     strategy=strategy,
                     domain=domains[index % scale.domains],
+                    axis_id=domains[index % scale.domains].axis_id,
                     code=f"m{index + 1}",
                     objective_code=f"o{index + 1}",
                     title=f"Mesure {index + 1} : {rng.choice(WORKS).lower()} {rng.choice(PLACES)}",
@@ -272,6 +273,7 @@ def _project(strategy, measures, index: int, rng: random.Random, today, scale: S
     return Project(
         strategy=strategy,
         measure=measures[index % len(measures)],
+        axis_id=measures[index % len(measures)].axis_id,
         code=f"p{index + 1}",
         title=f"{rng.choice(WORKS)} {rng.choice(PLACES)} ({index + 1})",
         description="Description du projet, de ses étapes et de ses effets attendus." * (index % 3),

@@ -26,7 +26,7 @@ def floor_workbook(strategy: Strategy) -> bytes:
         "pk",
         "code",
         "title",
-        "measure__domain__axis__number",
+        "axis__number",
         "measure__code",
         "measure__title",
         "priority",
@@ -52,7 +52,7 @@ def floor_workbook(strategy: Strategy) -> bytes:
 
     sheet = workbook.create_sheet("Mesures")
     for row in Measure.objects.filter(strategy=strategy).values_list(
-        "domain__axis__number",
+        "axis__number",
         "domain__title",
         "code",
         "title",

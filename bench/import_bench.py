@@ -193,6 +193,7 @@ def build_strategy(*, projects: int, indicators: int = 0, name: str = "bench") -
         Measure(
             strategy=strategy,
             domain=domains[index % len(domains)],
+            axis_id=domains[index % len(domains)].axis_id,
             code=f"m{index + 1}",
             title=f"Mesure {index + 1}",
         )

@@ -99,7 +99,7 @@ class CockpitFilterForm(forms.Form):
         measures = Measure.objects.for_strategy(self.strategy)
         filters = self.filters
         if "axis" in filters:
-            measures = measures.filter(domain__axis=filters["axis"])
+            measures = measures.filter(axis=filters["axis"])
         if "domain" in filters:
             measures = measures.filter(domain=filters["domain"])
         if "theme" in filters:
@@ -111,7 +111,7 @@ class CockpitFilterForm(forms.Form):
     def projects(self, projects: QuerySet[Project]) -> QuerySet[Project]:
         filters = self.filters
         if "axis" in filters:
-            projects = projects.filter(measure__domain__axis=filters["axis"])
+            projects = projects.filter(axis=filters["axis"])
         if "domain" in filters:
             projects = projects.filter(measure__domain=filters["domain"])
         if "theme" in filters:

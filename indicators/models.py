@@ -469,9 +469,7 @@ class Indicator(models.Model):
     @property
     def display_axis(self) -> Axis | None:
         """The axis the indicator belongs to, directly or through its measure."""
-        return (
-            self.axis if self.axis_id else (self.measure.domain.axis if self.measure_id else None)
-        )
+        return self.axis if self.axis_id else (self.measure.axis if self.measure_id else None)
 
 
 class IndicatorValue(models.Model):

@@ -162,7 +162,7 @@ class RankingFilterForm(forms.Form):
             else projects.exclude(status=Project.Status.ABANDONED)
         )
         if axis:
-            projects = projects.filter(measure__domain__axis=axis)
+            projects = projects.filter(axis=axis)
         if "commune" in filters:
             projects = projects.filter(communes=filters["commune"])
         return projects
@@ -253,11 +253,11 @@ class AcceptForm(forms.Form):
     def __init__(self, *args, proposal: Proposal, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.proposal = proposal
-        measures = Measure.objects.for_strategy(proposal.strategy_id).select_related("domain__axis")
+        measures = Measure.objects.for_strategy(proposal.strategy_id).select_related("axis")
         self.fields["measure"].queryset = measures
         self.fields["measure"].label_from_instance = lambda m: (
             _("Axe %(number)s · %(code)s – %(title)s")
-            % {"number": m.domain.axis.number, "code": m.code, "title": m.title}
+            % {"number": m.axis.number, "code": m.code, "title": m.title}
         )
         self.fields["code"].validators.append(code_validator)
 

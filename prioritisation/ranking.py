@@ -73,7 +73,7 @@ class RankingRow:
         if self.known_axis is not _UNSET:
             return self.known_axis
         if self.is_project:
-            return self.item.measure.domain.axis
+            return self.item.axis
         return self.item.axis
 
     @property

@@ -281,14 +281,14 @@ def grid_targets(strategy: Strategy, axis: str) -> tuple[list[Project], list[Pro
     projects = (
         Project.objects.for_strategy(strategy)
         .exclude(status=Project.Status.ABANDONED)
-        .select_related("measure__domain__axis")
+        .select_related("axis", "measure")
     )
     proposals = Proposal.objects.for_strategy(strategy).open().select_related("axis")
     if axis == JOKER:
         projects = projects.none()
         proposals = proposals.filter(axis__isnull=True)
     elif axis:
-        projects = projects.filter(measure__domain__axis=axis)
+        projects = projects.filter(axis=axis)
         proposals = proposals.filter(axis=axis)
     proposals = proposals.order_by(F("axis__number").asc(nulls_last=True), "created_at", "pk")
     return list(projects), list(proposals)
@@ -448,7 +448,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = list(Criterion.objects.for_strategy(strategy))
     projects = form.projects(
         with_weighted_score(Project.objects.for_strategy(strategy)).select_related(
-            "measure__domain__axis"
+            "axis", "measure"
         )
     )
     proposals = form.proposals(

@@ -42,7 +42,7 @@ class AxisListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(measure__domain__axis=self.value())
+            return queryset.filter(axis=self.value())
         return queryset
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from strategies.models import (
+    Axis,
     Commune,
     DerivedStrategyMixin,
     Measure,
@@ -90,7 +91,7 @@ class ProjectQuerySet(models.QuerySet):
     def rollup_by(
         self, key: str, on: datetime.date | None = None
     ) -> dict[int, ImplementationRollup]:
-        """One rollup per value of ``key`` (``"measure"``, ``"measure__domain__axis"``)."""
+        """One rollup per value of ``key`` (``"measure"``, ``"axis"``)."""
         rows = self.order_by().values(key).annotate(**_rollup_aggregates(on))
         return {row[key]: ImplementationRollup.from_row(row) for row in rows}
 
@@ -230,8 +231,21 @@ class Project(DerivedStrategyMixin):
         related_name="projects",
         editable=False,
     )
+    axis = models.ForeignKey(
+        Axis,
+        verbose_name=_("axe"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        blank=True,
+        help_text=_("Celui de la mesure quand la stratégie utilise des mesures."),
+    )
     measure = models.ForeignKey(
-        Measure, verbose_name=_("mesure"), on_delete=models.PROTECT, related_name="projects"
+        Measure,
+        verbose_name=_("mesure"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        null=True,
+        blank=True,
     )
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
     title = models.CharField(_("titre"), max_length=250)
@@ -279,7 +293,7 @@ class Project(DerivedStrategyMixin):
         Theme, verbose_name=_("thèmes transversaux"), blank=True, related_name="projects"
     )
 
-    strategy_parent_field = "measure"
+    parent_field = "measure"
 
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords()
@@ -337,13 +351,6 @@ class Project(DerivedStrategyMixin):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
-
-    def derive_strategy_id(self) -> int | None:
-        if not self.measure_id:
-            return None
-        return (
-            Measure.objects.filter(pk=self.measure_id).values_list("strategy_id", flat=True).first()
-        )
 
     # --- Domain rules -------------------------------------------------------------------------
 

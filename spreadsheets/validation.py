@@ -116,14 +116,16 @@ class ValidationMixin:
         field_errors = self.clean_fields(instance, failed)
         if field_errors:
             errors = ValidationError(field_errors).update_error_dict(errors)
+        self.fill_derived(instance)
+        skipped = failed | self.derived_fields
         for field in self.not_null_blank_fields:
             # clean_fields skips an empty optional field; the database refuses NULL all the same.
-            if field.name not in failed and getattr(instance, field.attname) is None:
+            if field.name not in skipped and getattr(instance, field.attname) is None:
                 errors = ValidationError(
                     {field.name: [field.error_messages["null"]]}
                 ).update_error_dict(errors)
         for field in editable_relations:
-            if field.name not in failed:
+            if field.name not in skipped:
                 try:
                     # Field.validate, not ForeignKey.validate (a query): the related row was found
                     # among the scope's; only a missing one is an error here.
@@ -135,7 +137,12 @@ class ValidationMixin:
         try:
             self.clean_instance(instance)
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            if hasattr(error, "error_dict"):
+                # A field whose cell failed already has its message: clean() says no more on it.
+                kept = {name: e for name, e in error.error_dict.items() if name not in failed}
+                error = ValidationError(kept) if kept else None
+            if error is not None:
+                errors = error.update_error_dict(errors)
         failed |= {name for name in errors if name != NON_FIELD_ERRORS}
         for rule in self.row_constraints:
             if rule.fields & failed:
@@ -149,6 +156,12 @@ class ValidationMixin:
                     {self.constraint_columns(rule) or NON_FIELD_ERRORS: [rule.message]}
                 ).update_error_dict(errors)
         return errors
+
+    #: Fields filled from the row's parent, checked by the model's ``clean()``.
+    derived_fields: frozenset[str] = frozenset()
+
+    def fill_derived(self, instance: models.Model) -> None:
+        """Fill the columns a row repeats from its parent (a subclass knows which)."""
 
     def clean_instance(self, instance: models.Model) -> None:
         """The model's ``clean()`` (a subclass may tell the row what it would otherwise query)."""

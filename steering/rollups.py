@@ -35,7 +35,7 @@ def strategy_rollup(strategy: Strategy, on: datetime.date | None = None) -> Roll
 
 def axis_rollups(strategy: Strategy, on: datetime.date | None = None) -> dict[int, Rollup]:
     """Rollup per axis id (every axis of the strategy, empty ones included)."""
-    projects = Project.objects.for_strategy(strategy).rollup_by("measure__domain__axis", on)
+    projects = Project.objects.for_strategy(strategy).rollup_by("axis", on)
     indicators = (
         Indicator.objects.for_strategy(strategy)
         .filter(level=Indicator.Level.STRATEGIC)

@@ -34,7 +34,10 @@ PAGE_ROWS = 200
 
 @dataclass
 class MeasureBlock:
-    measure: Measure
+    """A measure and its projects; in a strategy without measures, the projects of an axis
+    (``measure`` None)."""
+
+    measure: Measure | None
     projects: list[Project] = field(default_factory=list)
     rollup: Rollup | None = None
 
@@ -69,7 +72,7 @@ class TableSize:
 
     @property
     def empty(self) -> bool:
-        return not (self.measures or self.indicators)
+        return not (self.measures or self.projects or self.indicators)
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ class AxisBlock:
             for index in range(span):
                 project = block.projects[index] if index < len(block.projects) else None
                 row = SteeringRow(project=project)
-                if index == 0:
+                if index == 0 and block.measure is not None:
                     row.measure, row.measure_rowspan = block.measure, span
                     row.measure_url = measure_url(block.measure.pk)
                 if project is not None:
@@ -181,11 +184,18 @@ def build_axes(
         for axis in (axes if axes is not None else strategy.axes.all())
     }
     for measure in measures.select_related("domain"):
-        block = blocks.get(measure.domain.axis_id)
+        block = blocks.get(measure.axis_id)
         measure_projects = projects_by_measure.get(measure.pk, [])
         if block is None or (not measure_projects and not show_empty_measures):
             continue
         block.measures.append(MeasureBlock(measure, measure_projects))
+    if not strategy.uses_measures:
+        by_axis: dict[int, list[Project]] = defaultdict(list)
+        for project in projects_by_measure.get(None, []):
+            by_axis[project.axis_id].append(project)
+        for axis_id, axis_projects in by_axis.items():
+            if axis_id in blocks:
+                blocks[axis_id].measures.append(MeasureBlock(None, axis_projects))
     return list(blocks.values())
 
 
@@ -193,10 +203,10 @@ def projects_per_axis(projects: QuerySet[Project]) -> dict[int, tuple[int, int]]
     """Per axis id: the number of ``projects`` and of their measures (one grouped query)."""
     rows = (
         projects.order_by()
-        .values("measure__domain__axis")
+        .values("axis")
         .annotate(n_projects=Count("pk", distinct=True), n_measures=Count("measure", distinct=True))
     )
-    return {row["measure__domain__axis"]: (row["n_projects"], row["n_measures"]) for row in rows}
+    return {row["axis"]: (row["n_projects"], row["n_measures"]) for row in rows}
 
 
 def deferred_axes(
@@ -220,7 +230,7 @@ def deferred_axes(
         .annotate(n=Count("pk"))
     )
     n_measures = (
-        dict(measures.order_by().values_list("domain__axis").annotate(n=Count("pk", distinct=True)))
+        dict(measures.order_by().values_list("axis").annotate(n=Count("pk", distinct=True)))
         if show_empty_measures
         else {axis_id: counts[1] for axis_id, counts in per_axis.items()}
     )
@@ -254,8 +264,10 @@ def axis_page(
     with their projects, ``PAGE_ROWS`` rows or a little more, the strategic indicators on the
     first page. The rows are those ``build_axes`` gives for the axis, in the same order. ``url``
     makes the URL of another page. Five queries, whatever the number of rows."""
-    measures = measures.filter(domain__axis=axis)
-    projects = projects.filter(measure__domain__axis=axis)
+    measures = measures.filter(axis=axis)
+    projects = projects.filter(axis=axis)
+    if not strategy.uses_measures:
+        return _projects_page(strategy, axis, projects, indicators, on=on, page=page, url=url)
     counts = dict(projects.order_by().values_list("measure").annotate(n=Count("pk", distinct=True)))
     pages: list[list[Measure]] = [[]]
     rows_per_page = [0]
@@ -283,6 +295,31 @@ def axis_page(
             next_url=url(number + 1) if number < len(pages) else "",
             previous_url=url(number - 1) if number > 1 else "",
             rows_after=sum(rows_per_page[number:]),
+        ),
+    )
+    if number == 1:
+        block.indicators = indicators.filter(level=Indicator.Level.STRATEGIC, axis=axis).evaluated(
+            on
+        )
+    return block
+
+
+def _projects_page(strategy, axis, projects, indicators, *, on, page, url) -> AxisBlock:
+    """``axis_page`` for a strategy without measures: its projects, ``PAGE_ROWS`` a page."""
+    total = projects.count()
+    count = max(1, -(-total // PAGE_ROWS))
+    number = min(max(1, page), count)
+    start = (number - 1) * PAGE_ROWS
+    shown = list(projects[start : start + PAGE_ROWS])
+    block = AxisBlock(
+        axis=axis,
+        measures=[MeasureBlock(None, shown)] if shown else [],
+        page=TablePage(
+            number=number,
+            count=count,
+            next_url=url(number + 1) if number < count else "",
+            previous_url=url(number - 1) if number > 1 else "",
+            rows_after=max(0, total - start - len(shown)),
         ),
     )
     if number == 1:

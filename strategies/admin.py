@@ -135,8 +135,8 @@ class MeasureAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdm
     resource_classes = (MeasureResource,)
     list_display = ("code", "title", "domain", "axis", "lead", "objective_code")
     list_display_links = ("code", "title")
-    list_filter = ("strategy", "domain__axis")
-    list_select_related = ("domain__axis",)
+    list_filter = ("strategy", "axis")
+    list_select_related = ("axis", "domain")
     search_fields = ("code", "title", "objective_code", "operational_objective", "lead")
     autocomplete_fields = ("domain", "themes")
     fieldsets = (
@@ -152,6 +152,6 @@ class MeasureAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdm
     # the reverse.
     inlines = ()
 
-    @admin.display(description=_("axe"), ordering="domain__axis__number")
+    @admin.display(description=_("axe"), ordering="axis__number")
     def axis(self, measure: Measure) -> Axis:
-        return measure.domain.axis
+        return measure.axis

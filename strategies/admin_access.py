@@ -10,7 +10,7 @@ role), everything the admin shows or accepts to the territories they edit:
   redirect for a change form, 404 for a history page), as if it did not exist;
 - foreign-key and many-to-many choices, in selects, autocomplete widgets and inlines, so that a
   forged id is refused like a wrong one;
-- list filters on a relation (``"strategy"``, ``"domain__axis"``) list only allowed choices.
+- list filters on a relation (``"strategy"``, ``"axis"``) list only allowed choices.
 
 Superusers see everything. The admin site lets in only superusers and editors
 (``strategies.admin_site``). Membership itself is managed by superusers, and by editors for the

@@ -91,6 +91,19 @@ class StrategyResource(SpreadsheetResource):
 
     # --- Validation and the template ------------------------------------------------------------
 
+    @functools.cached_property
+    def derived_fields(self) -> frozenset[str]:
+        # A measure's or a project's axis comes from its parent, or is asked for by the shape
+        # check (``DerivedStrategyMixin.shape_errors``) with a message that names the level.
+        if issubclass(self._meta.model, DerivedStrategyMixin):
+            return frozenset({"axis"})
+        return frozenset()
+
+    def fill_derived(self, instance: models.Model) -> None:
+        """A measure's or a project's axis, from its parent found among the strategy's rows."""
+        if isinstance(instance, DerivedStrategyMixin):
+            instance.sync_axis()
+
     def clean_instance(self, instance: models.Model) -> None:
         """The model's ``clean()``. A row whose strategy derives from its parent (a project from
         its measure) is told that strategy, the import's: its parent was found among the
@@ -98,8 +111,9 @@ class StrategyResource(SpreadsheetResource):
         if isinstance(instance, DerivedStrategyMixin) and self.strategy is not None:
             strategy_id = self.strategy.pk
             instance.derive_strategy_id = lambda: strategy_id
-            if instance.strategy_id is None:
-                instance.strategy_id = strategy_id
+            if instance.strategy_id is None or instance.strategy_id == strategy_id:
+                # The strategy object itself, so that the shape check needs no query.
+                instance.strategy = self.strategy
         super().clean_instance(instance)
 
     def template_instructions(self) -> list[str]:

@@ -18,6 +18,8 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .levels import Levels, clean_level_names
+
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
     _("Un code ne contient ni espace ni accent : lettres, chiffres, point, tiret (ex. m1, p12)."),
@@ -171,6 +173,22 @@ class Strategy(models.Model):
         default=False,
         help_text=_("Un cockpit en lecture seule est publié sans connexion."),
     )
+    uses_domains = models.BooleanField(
+        _("utilise des domaines"),
+        default=True,
+        help_text=_("Les mesures (ou les projets) se rangent dans des domaines de chaque axe."),
+    )
+    uses_measures = models.BooleanField(
+        _("utilise des mesures"),
+        default=True,
+        help_text=_("Sans mesures, chaque projet relève directement d'un axe."),
+    )
+    level_names = models.JSONField(
+        _("noms des niveaux"),
+        default=dict,
+        blank=True,
+        help_text=_("Ce que la stratégie appelle chaque niveau ; vide : les mots du SDI."),
+    )
 
     objects = StrategyManager()
     history = HistoricalRecords()
@@ -219,6 +237,15 @@ class Strategy(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        try:
+            self.level_names = clean_level_names(self.level_names)
+        except ValueError as error:
+            errors["level_names"] = str(error)
+        from .shape import shape_change_errors, shape_errors
+
+        errors.update(shape_errors(self.uses_domains, self.uses_measures))
+        if self.pk is not None and not errors:
+            errors.update(shape_change_errors(self, self.uses_domains, self.uses_measures))
         if self.start_year and self.horizon_year and self.horizon_year < self.start_year:
             errors["horizon_year"] = _("L'horizon doit suivre l'année de début.")
         if (
@@ -231,6 +258,11 @@ class Strategy(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def levels(self) -> Levels:
+        """The levels this strategy uses and what it calls them (strategies/levels.py)."""
+        return Levels(self.level_names, self.uses_domains, self.uses_measures)
 
     @property
     def start_date(self) -> datetime.date:
@@ -303,10 +335,24 @@ class Domain(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.clean_strategy_change()
+        before = None
+        if self.pk is not None:
+            before = Domain.objects.filter(pk=self.pk).values_list("axis_id", flat=True).first()
         super().save(*args, **kwargs)
+        if before is not None and before != self.axis_id:
+            # Its measures and their projects follow it to the other axis.
+            self.measures.update(axis_id=self.axis_id)
+            projects = Measure._meta.get_field("projects").related_model
+            projects._base_manager.filter(measure__domain=self).update(axis_id=self.axis_id)
 
     def clean(self) -> None:
         self.clean_strategy_change()
+        strategy = Strategy.objects.filter(axes=self.axis_id).first() if self.axis_id else None
+        if strategy is not None and not strategy.uses_domains:
+            raise ValidationError(
+                _("Cette stratégie n'utilise pas le niveau « %(level)s ».")
+                % {"level": strategy.levels.domain.Singular}
+            )
 
     def clean_strategy_change(self) -> None:
         if self.pk is not None and self.axis_id:
@@ -343,13 +389,32 @@ class Theme(models.Model):
         return self.name
 
 
-class DerivedStrategyMixin(models.Model):
-    """A row whose ``strategy`` repeats its parent's, so that the database can keep codes unique
-    within a strategy. ``save()`` and form validation fill it from the parent; subclasses say how
-    with ``derive_strategy_id()``."""
+def related_value(instance: models.Model, field_name: str, attribute: str):
+    """``attribute`` of the row that ``instance.<field_name>`` points at: read from the related
+    object already loaded when there is one (an import's lookups hand them over), otherwise with
+    one query. None without a related row."""
+    field = instance._meta.get_field(field_name)
+    pk = getattr(instance, field.attname)
+    if pk is None:
+        return None
+    if field.is_cached(instance):
+        related = field.get_cached_value(instance)
+        if related is not None and related.pk == pk:
+            return getattr(related, attribute)
+    return field.related_model._base_manager.filter(pk=pk).values_list(attribute, flat=True).first()
 
-    #: The foreign key that gives the strategy (for error messages).
-    strategy_parent_field = ""
+
+class DerivedStrategyMixin(models.Model):
+    """A row of the cascade below the axes (a measure, a project). It hangs under one parent: its
+    nearest level that the strategy uses (a measure under its domain or, in a strategy without
+    domains, under its axis; a project under its measure or directly under its axis). Two
+    columns repeat what the parent gives, so that the database keeps codes unique within a
+    strategy and the cockpit groups rows by axis in one column: ``axis`` (the parent's axis, or
+    the parent itself) and ``strategy`` (the axis's). ``save()`` and form validation fill both
+    from the parent; subclasses name it with ``parent_field``."""
+
+    #: The optional level above this row, whose axis this row takes ("domain", "measure").
+    parent_field = ""
 
     class Meta:
         abstract = True
@@ -360,12 +425,27 @@ class DerivedStrategyMixin(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        self.sync_axis()
         refuse_strategy_change(
             self, self.strategy_parent_field, self.strategy_id, self.derive_strategy_id()
         )
+        self.clean_shape()
 
-    def derive_strategy_id(self) -> int | None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @property
+    def strategy_parent_field(self) -> str:
+        """The field that gives the strategy (for error messages)."""
+        return self.parent_field if getattr(self, f"{self.parent_field}_id") else "axis"
+
+    def sync_axis(self) -> None:
+        """The axis of the parent, when the row hangs under a level below the axes."""
+        if getattr(self, f"{self.parent_field}_id") is not None:
+            axis_id = related_value(self, self.parent_field, "axis_id")
+            if axis_id is not None:
+                self.axis_id = axis_id
+
+    def derive_strategy_id(self) -> int | None:
+        self.sync_axis()
+        return related_value(self, "axis", "strategy_id")
 
     def sync_strategy(self) -> None:
         derived = self.derive_strategy_id()
@@ -378,6 +458,42 @@ class DerivedStrategyMixin(models.Model):
         self.sync_strategy()
         exclude = set(exclude or ()) - {"strategy"} if self.strategy_id else exclude
         super().validate_constraints(exclude=exclude)
+
+    def shape_errors(self, strategy: Strategy) -> dict:
+        """Whether the row hangs where the strategy's shape says: under its parent level when the
+        strategy uses it, directly under an axis otherwise."""
+        levels = strategy.levels
+        parent = self.parent_field
+        has_parent = getattr(self, f"{parent}_id") is not None
+        if levels.used(parent) and not has_parent:
+            return {
+                parent: _("%(level)s : obligatoire dans cette stratégie.")
+                % {"level": levels.name(parent).Singular}
+            }
+        if not levels.used(parent) and has_parent:
+            return {
+                parent: _(
+                    "Cette stratégie n'utilise pas le niveau « %(level)s » : rattachez "
+                    "l'élément directement à son %(axis)s."
+                )
+                % {"level": levels.name(parent).Singular, "axis": levels.axis.singular}
+            }
+        if not has_parent and self.axis_id is None:
+            return {"axis": _("%(level)s : obligatoire.") % {"level": levels.axis.Singular}}
+        return {}
+
+    def clean_shape(self) -> None:
+        """``shape_errors`` against the row's strategy (the one the import or the form gave, or
+        its axis's)."""
+        strategy = None
+        if "strategy" in self._state.fields_cache or self.strategy_id is not None:
+            strategy = self.strategy
+        elif self.axis_id is not None:
+            strategy = Strategy.objects.filter(axes=self.axis_id).first()
+        if strategy is not None:
+            errors = self.shape_errors(strategy)
+            if errors:
+                raise ValidationError(errors)
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -399,11 +515,21 @@ class Measure(DerivedStrategyMixin):
         related_name="measures",
         editable=False,
     )
+    axis = models.ForeignKey(
+        Axis,
+        verbose_name=_("axe"),
+        on_delete=models.PROTECT,
+        related_name="measures",
+        blank=True,
+        help_text=_("Celui du domaine quand la stratégie utilise des domaines."),
+    )
     domain = models.ForeignKey(
         Domain,
         verbose_name=_("domaine d'intervention"),
         on_delete=models.PROTECT,
         related_name="measures",
+        null=True,
+        blank=True,
     )
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
     title = models.CharField(_("titre"), max_length=250)
@@ -425,7 +551,7 @@ class Measure(DerivedStrategyMixin):
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
-    strategy_parent_field = "domain"
+    parent_field = "domain"
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords()
@@ -440,7 +566,7 @@ class Measure(DerivedStrategyMixin):
         ]
         ordering = (
             "strategy",
-            "domain__axis__number",
+            "axis__number",
             "domain__order",
             "order",
             Length("code"),
@@ -465,11 +591,14 @@ class Measure(DerivedStrategyMixin):
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
 
-    def derive_strategy_id(self) -> int | None:
-        if not self.domain_id:
-            return None
-        return (
-            Domain.objects.filter(pk=self.domain_id)
-            .values_list("axis__strategy_id", flat=True)
-            .first()
-        )
+    def save(self, *args, **kwargs) -> None:
+        moved = self.pk is not None and self.axis_changed()
+        super().save(*args, **kwargs)
+        if moved:
+            # Its projects follow it (they repeat their measure's axis).
+            self.projects.update(axis_id=self.axis_id)
+
+    def axis_changed(self) -> bool:
+        self.sync_axis()
+        before = Measure.objects.filter(pk=self.pk).values_list("axis_id", flat=True).first()
+        return before is not None and before != self.axis_id

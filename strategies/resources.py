@@ -102,7 +102,7 @@ class DomainWidget(ScopedLookupWidget):
 class MeasureResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     title = Field("title", "Titre", widget=TextWidget())
-    axis = Field("domain__axis__number", "Axe", readonly=True, widget=IntegerWidget())
+    axis = Field("axis__number", "Axe", readonly=True, widget=IntegerWidget())
     domain = Field("domain", "Domaine d'intervention", widget=DomainWidget())
     objective_code = Field("objective_code", "Code objectif", widget=TextWidget())
     operational_objective = Field(
@@ -159,6 +159,4 @@ class MeasureResource(StrategyResource):
         import_id_fields = ("code",)
 
     def optimize_export(self, queryset):
-        return queryset.select_related("domain__axis", "strategy__territory").prefetch_related(
-            "themes"
-        )
+        return queryset.select_related("axis", "strategy__territory").prefetch_related("themes")

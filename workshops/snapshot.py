@@ -61,12 +61,19 @@ class Snapshot:
         }
         measures = []
         for measure in self._as_of(Measure, strategy_id=self.strategy.pk):
-            if measure.domain_id in domains:  # a domain deleted since: nowhere to show it
+            if measure.domain_id is None:  # a strategy without domains
+                measures.append(measure)
+            elif measure.domain_id in domains:  # a domain deleted since: nowhere to show it
                 measure.domain = domains[measure.domain_id]
                 measures.append(measure)
         return sorted(
             measures,
-            key=lambda m: (m.domain.axis_id, m.domain.order, m.order, *_natural(m.code)),
+            key=lambda m: (
+                m.axis_id,
+                m.domain.order if m.domain_id else 0,
+                m.order,
+                *_natural(m.code),
+            ),
         )
 
     def projects(self, measures: dict[int, Measure]) -> list[Project]:
@@ -74,9 +81,10 @@ class Snapshot:
         computed at the snapshot's date (as ``ProjectQuerySet.with_mark`` does for today)."""
         projects = []
         for project in self._as_of(Project, strategy_id=self.strategy.pk):
-            if project.measure_id not in measures:
-                continue
-            project.measure = measures[project.measure_id]
+            if project.measure_id is not None:
+                if project.measure_id not in measures:
+                    continue
+                project.measure = measures[project.measure_id]
             project.current_mark = project.mark(self.on).value
             project.currently_late = project.is_late(self.on)
             projects.append(project)
@@ -135,7 +143,7 @@ class Snapshot:
 
         blocks = {}
         for axis in axes:
-            axis_projects = [p for p in projects if by_id[p.measure_id].domain.axis_id == axis.pk]
+            axis_projects = [p for p in projects if p.axis_id == axis.pk]
             blocks[axis.pk] = AxisBlock(
                 axis=axis,
                 rollup=Rollup(
@@ -145,7 +153,7 @@ class Snapshot:
                 indicators=strategic[axis.pk],
             )
         for measure in measures:
-            block = blocks.get(measure.domain.axis_id)
+            block = blocks.get(measure.axis_id)
             if block is None:
                 continue
             measure_projects = projects_by_measure[measure.pk]
@@ -154,4 +162,8 @@ class Snapshot:
                 EffectRollup.of(e for _i, e in operational_by_measure[measure.pk]),
             )
             block.measures.append(MeasureBlock(measure, measure_projects, rollup))
+        for axis_id, block in blocks.items():  # a strategy without measures
+            direct = [p for p in projects_by_measure.get(None, []) if p.axis_id == axis_id]
+            if direct:
+                block.measures.append(MeasureBlock(None, direct))
         return list(blocks.values()), operational

@@ -118,7 +118,7 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
     on = timezone.localdate()
     project = get_in_strategy(
         Project.objects.with_mark(on)
-        .select_related("measure__domain__axis")
+        .select_related("axis", "measure__domain")
         .prefetch_related("communes", "themes", "fundings"),
         strategy,
         project_pk,
@@ -134,7 +134,7 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
         "strategy": strategy,
         "project": project,
         "measure": project.measure,
-        "axis": project.measure.domain.axis,
+        "axis": project.axis,
         "fundings": fundings,
         "funding_total": sum((funding.amount for funding in fundings), Decimal(0)),
         "funding_secured": sum(
@@ -177,9 +177,7 @@ def render_indicator(
     """The indicator page; in public, without the values' comments nor the journal (people)."""
     on = timezone.localdate()
     indicator = get_in_strategy(
-        Indicator.objects.select_related(
-            "strategy", "axis", "measure__domain__axis"
-        ).with_latest_value(on),
+        Indicator.objects.select_related("strategy", "axis", "measure__axis").with_latest_value(on),
         strategy,
         indicator_pk,
     )

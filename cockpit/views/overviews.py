@@ -29,7 +29,7 @@ def _projects_by_axis(projects: QuerySet[Project]) -> dict[int, list[Project]]:
     """The projects per axis id, in code order: one query (plus its prefetches)."""
     by_axis: dict[int, list[Project]] = defaultdict(list)
     for project in projects.select_related("measure__domain"):
-        by_axis[project.measure.domain.axis_id].append(project)
+        by_axis[project.axis_id].append(project)
     return by_axis
 
 
@@ -88,7 +88,7 @@ def axis_choice(
         axis_id: (projects, late)
         for axis_id, projects, late in Project.objects.for_strategy(strategy)
         .order_by()
-        .values_list("measure__domain__axis")
+        .values_list("axis")
         .annotate(n=Count("pk"), late=Count("pk", filter=Project.late_q(on)))
     }
     if sum(projects for projects, _late in counts.values()) <= steering.OPEN_PROJECTS:
@@ -123,7 +123,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     projects = Project.objects.for_strategy(strategy).with_mark(on)
     axes = list(strategy.axes.all()) if choice is None else [choice.current]
     if choice is not None:
-        projects = projects.filter(measure__domain__axis=choice.current)
+        projects = projects.filter(axis=choice.current)
     by_axis = _projects_by_axis(projects)
     plan = build_timeline([(axis, by_axis.get(axis.pk, [])) for axis in axes], on)
     if choice is not None:
@@ -286,7 +286,7 @@ def communes_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     )
     axes = list(strategy.axes.all()) if choice is None else [choice.current]
     if choice is not None:
-        projects = projects.filter(measure__domain__axis=choice.current)
+        projects = projects.filter(axis=choice.current)
     groups, grand = _communes_matrix(communes, axes, _projects_by_axis(projects))
     if choice is not None:
         grand = commune_totals(strategy, communes)

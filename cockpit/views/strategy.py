@@ -233,8 +233,8 @@ def render_axis(
     today = timezone.localdate()
     (block,) = build_axes(
         strategy,
-        measures=Measure.objects.for_strategy(strategy).filter(domain__axis=axis),
-        projects=steering_projects(strategy, today).filter(measure__domain__axis=axis),
+        measures=Measure.objects.for_strategy(strategy).filter(axis=axis),
+        projects=steering_projects(strategy, today).filter(axis=axis),
         indicators=Indicator.objects.for_strategy(strategy).filter(axis=axis),
         axes=Axis.objects.filter(pk=axis.pk),
         on=today,
@@ -265,7 +265,7 @@ def render_measure(
     request: HttpRequest, strategy: Strategy, measure_pk: int, public: bool = False
 ) -> HttpResponse:
     measure = get_in_strategy(
-        Measure.objects.select_related("domain__axis").prefetch_related("themes"),
+        Measure.objects.select_related("axis", "domain").prefetch_related("themes"),
         strategy,
         measure_pk,
     )
@@ -277,7 +277,7 @@ def render_measure(
         {
             "strategy": strategy,
             "measure": measure,
-            "axis": measure.domain.axis,
+            "axis": measure.axis,
             "rollup": measure_rollups(strategy, today, measures=[measure.pk])[measure.pk],
             "indicators": indicators,
             "projects": steering_projects(strategy, today).filter(measure=measure),

@@ -75,7 +75,7 @@ def build_strategy(n_projects: int, n_indicators: int) -> Strategy:
         project.communes.add(commune)
         FundingFactory(project=project)
     for index in range(n_indicators):
-        indicator = IndicatorFactory(axis=measures[index % 2].domain.axis, strategy=strategy)
+        indicator = IndicatorFactory(axis=measures[index % 2].axis, strategy=strategy)
         IndicatorValueFactory(indicator=indicator, value=Decimal(10 * index))
         IndicatorValueFactory(indicator=indicator, value=Decimal(10 * index + 5))
     return strategy
@@ -152,7 +152,7 @@ def test_axis_filter_keeps_the_projects_of_that_axis(admin_client):
     response = admin_client.get(admin_url(Project, "changelist") + f"?axis={axis.pk}")
     listed = list(response.context["cl"].result_list)
     assert listed
-    assert all(project.measure.domain.axis_id == axis.pk for project in listed)
+    assert all(project.axis_id == axis.pk for project in listed)
     assert len(listed) < Project.objects.for_strategy(strategy).count()
 
 

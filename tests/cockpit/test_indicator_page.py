@@ -135,7 +135,7 @@ def test_operational_indicator_breadcrumbs_go_through_its_measure(member_client,
 
     html = page(member_client, indicator)
 
-    assert reverse("cockpit:axis", args=(demo.pk, indicator.measure.domain.axis_id)) in html
+    assert reverse("cockpit:axis", args=(demo.pk, indicator.measure.axis_id)) in html
     assert reverse("cockpit:measure", args=(demo.pk, indicator.measure_id)) in html
     assert '<span aria-current="page">Indicateur i1</span>' in html
 

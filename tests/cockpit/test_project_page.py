@@ -74,12 +74,12 @@ def test_project_page_shows_the_facts_a_member_relies_on(member_client, demo):
 
 
 def test_project_page_links_the_breadcrumbs_up_the_cascade(member_client, demo):
-    project = Project.objects.select_related("measure__domain__axis").get(strategy=demo, code="p3")
+    project = Project.objects.select_related("axis").get(strategy=demo, code="p3")
 
     html = page(member_client, project)
 
     assert reverse("cockpit:strategy", args=(demo.pk,)) in html
-    assert reverse("cockpit:axis", args=(demo.pk, project.measure.domain.axis_id)) in html
+    assert reverse("cockpit:axis", args=(demo.pk, project.axis_id)) in html
     assert reverse("cockpit:measure", args=(demo.pk, project.measure_id)) in html
     assert '<span aria-current="page">Projet p3</span>' in html
 

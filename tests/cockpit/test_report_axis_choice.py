@@ -44,9 +44,9 @@ def project_links(html: str) -> set[str]:
 def axis_projects(strategy, number: int) -> set[str]:
     return {
         str(pk)
-        for pk in Project.objects.filter(
-            strategy=strategy, measure__domain__axis__number=number
-        ).values_list("pk", flat=True)
+        for pk in Project.objects.filter(strategy=strategy, axis__number=number).values_list(
+            "pk", flat=True
+        )
     }
 
 
@@ -140,7 +140,7 @@ def test_the_axis_totals_of_the_communes_count_every_project_of_the_axis(
     monkeypatch.setattr(steering, "PAGE_ROWS", 15)
     response = viewer_client.get(url("cockpit:communes", bench.strategy, "axe=2&page=2"))
     (group,) = response.context["groups"]
-    active = Project.objects.filter(strategy=bench.strategy, measure__domain__axis__number=2)
+    active = Project.objects.filter(strategy=bench.strategy, axis__number=2)
     assert len(group.rows) == 15
     assert group.totals.projects == active.exclude(status="abandoned").count()
 

@@ -39,9 +39,7 @@ def portfolio(specs, proposals=()):
             ScoreFactory(criterion=criterion, proposal=proposal, project=None, value=value)
     return build_ranking(
         [criterion],
-        with_weighted_score(Project.objects.filter(strategy=strategy)).select_related(
-            "measure__domain__axis"
-        ),
+        with_weighted_score(Project.objects.filter(strategy=strategy)).select_related("axis"),
         Proposal.objects.filter(strategy=strategy).with_weighted_score().select_related("axis"),
     )
 
