@@ -65,10 +65,18 @@ class CockpitFilterForm(forms.Form):
     def __init__(self, strategy: Strategy, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.strategy = strategy
+        levels = strategy.levels
+        if levels.axis.custom:
+            self.fields["axis"].label = levels.axis.Singular
+        if not strategy.uses_domains:
+            del self.fields["domain"]
+        elif levels.domain.custom:
+            self.fields["domain"].label = levels.domain.Singular
         self.fields["axis"].queryset = Axis.objects.filter(strategy=strategy)
-        self.fields["domain"].queryset = Domain.objects.filter(axis__strategy=strategy).order_by(
-            "axis__number", "order", "title"
-        )
+        if "domain" in self.fields:
+            self.fields["domain"].queryset = Domain.objects.filter(
+                axis__strategy=strategy
+            ).order_by("axis__number", "order", "title")
         self.fields["theme"].queryset = Theme.objects.filter(strategy=strategy)
         self.fields["commune"].queryset = Commune.objects.filter(territory=strategy.territory_id)
         leads = (

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from strategies.admin import MeasureAdmin
+from strategies.admin import LevelAwareAdmin, MeasureAdmin
 from strategies.admin_access import TerritoryScopedAdmin, scope_queryset
 from strategies.import_admin import SpreadsheetAdminMixin
 from strategies.models import Axis
@@ -100,7 +100,9 @@ MeasureAdmin.inlines = (*MeasureAdmin.inlines, ProjectInline)
 
 
 @admin.register(Project)
-class ProjectAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(
+    LevelAwareAdmin, TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin
+):
     territory_path = "strategy__territory"
     resource_classes = (ProjectResource,)
     # The seed's columns (Projets, Prio, Qui ?, Début, Fin, ok), then status, lateness and measure.
@@ -128,13 +130,13 @@ class ProjectAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdm
     )
     list_select_related = ("measure",)
     search_fields = ("code", "title")
-    autocomplete_fields = ("measure", "communes", "themes")
+    autocomplete_fields = ("measure", "axis", "communes", "themes")
     date_hierarchy = "end_date"
     inlines = (FundingInline,)
     action_form = ProjectActionForm
     actions = ("change_status",)
     fieldsets = (
-        (None, {"fields": ("measure", "code", "title", "description", "priority")}),
+        (None, {"fields": ("measure", "axis", "code", "title", "description", "priority")}),
         (_("Qui ?"), {"fields": ("lead", "partners", "communes", "themes")}),
         (
             _("Calendrier et avancement"),
@@ -154,6 +156,8 @@ class ProjectAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdm
 
     @admin.display(description=_("mesure"), ordering="measure__code")
     def measure_code(self, project: Project) -> str:
+        if project.measure is None:
+            return "–"
         return format_html(
             '<span title="{}">{}</span>', project.measure.title, project.measure.code
         )

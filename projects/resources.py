@@ -20,7 +20,7 @@ from spreadsheets.widgets import (
 )
 from strategies.imports import StrategyResource
 from strategies.models import Commune, Measure
-from strategies.resources import themes_widget
+from strategies.resources import axis_widget, themes_widget
 
 from .models import Project
 
@@ -39,6 +39,7 @@ class ProjectResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     title = Field("title", "Titre", widget=TextWidget())
     measure = Field("measure", "Mesure", widget=measure_widget())
+    axis = Field("axis", "Axe", widget=axis_widget())
     priority = Field(
         "priority",
         "Priorité",
@@ -79,7 +80,8 @@ class ProjectResource(StrategyResource):
 
     column_help = {
         "Code": _("Le code du projet, unique dans la stratégie (p1, p2…)."),
-        "Mesure": _("La mesure dont le projet relève."),
+        "Mesure": _("La mesure dont le projet relève (vide si la stratégie n'a pas de mesures)."),
+        "Axe": _("Le numéro de l'axe : celui de la mesure quand la stratégie en utilise."),
         "Priorité": _("1 (haute), 2 (moyenne, par défaut) ou 3 (basse)."),
         "Qui ?": _("Le porteur du projet."),
         "Début": _("Vide si inconnu."),
@@ -93,6 +95,7 @@ class ProjectResource(StrategyResource):
         "Code": "p42",
         "Titre": "Sentier didactique du bisse",
         "Mesure": "m3",
+        "Axe": 1,
         "Priorité": 1,
         "Qui ?": "Commune de Lens",
         "Partenaires": "Office du tourisme",
@@ -115,6 +118,7 @@ class ProjectResource(StrategyResource):
             "code",
             "title",
             "measure",
+            "axis",
             "priority",
             "lead",
             "partners",
@@ -136,6 +140,6 @@ class ProjectResource(StrategyResource):
         import_id_fields = ("code",)
 
     def optimize_export(self, queryset):
-        return queryset.select_related("measure", "strategy__territory").prefetch_related(
+        return queryset.select_related("measure", "axis", "strategy__territory").prefetch_related(
             "communes", "themes"
         )

@@ -88,8 +88,8 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
             .evaluated(on)
         )
     synthesis_sheet(book, strategy, on, axes)
-    cockpit_sheet(book, axes)
-    effectiveness_sheet(book, axes)
+    cockpit_sheet(book, axes, strategy)
+    effectiveness_sheet(book, axes, strategy)
     evaluated = indicators_sheet(book, axes, operational)
     indicators = [indicator for indicator, _e in evaluated]
     values_title, spans = values_sheet(book, indicators, on, snapshot)

@@ -15,7 +15,7 @@ from spreadsheets.xlsx import RED, Book, Column, Table, yes_no
 from steering.table import AxisBlock
 from strategies.models import Strategy
 
-from .cells import MARK_FILLS, mark_words, project_mark
+from .cells import MARK_FILLS, level_columns, level_row, mark_words, project_mark
 
 PROJECT_COLUMNS = [
     Column(gettext_lazy("Code"), 8),
@@ -79,8 +79,13 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
     budget_kinds = {value: str(label) for value, label in Project.BudgetKind.choices}
     yes, no = yes_no(True), yes_no(False)
     mark_texts: dict[tuple[Mark, str], str] = {}
-    sheet = book.sheet(_("Projets"), [c.width for c in PROJECT_COLUMNS], freeze_row=2)
-    table = Table(sheet, PROJECT_COLUMNS)
+    levels = strategy.levels
+    drop = () if strategy.uses_measures else (3,)
+    columns = level_columns(
+        PROJECT_COLUMNS, {2: levels.axis.Singular, 3: levels.measure.Singular}, drop
+    )
+    sheet = book.sheet(levels.project.Plural, [c.width for c in columns], freeze_row=2)
+    table = Table(sheet, columns)
     for block in axes:
         axis = block.axis
         for project in block.projects:
@@ -94,12 +99,13 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
             fills = {13: MARK_FILLS[mark]}
             if late:
                 fills[14] = RED
-            table.add(
+            add_row(
+                table,
                 [
                     project.code,
                     project.title,
                     axis.number,
-                    str(project.measure),
+                    str(project.measure) if project.measure_id else "",
                     project.priority,
                     project.lead,
                     project.partners,
@@ -118,5 +124,10 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
                     sum((amount for _f, amount, _s in own), Decimal(0)) if own else None,
                 ],
                 fills,
+                drop,
             )
-    sheet.data_bar(15, 2, table.end())
+    sheet.data_bar(15 - len(drop), 2, table.end())
+
+
+def add_row(table: Table, values: list, fills: dict, drop) -> None:
+    table.add(*level_row(values, fills, drop))

@@ -32,14 +32,24 @@ from spreadsheets.xlsx import (
     text_lines,
 )
 from steering.table import AxisBlock
+from strategies.levels import Levels
 from strategies.models import Strategy
 
-from .cells import MARK_FILLS, STATUS_FILLS, mark_text, project_mark, status_text, target_of
+from .cells import (
+    MARK_FILLS,
+    STATUS_FILLS,
+    level_columns,
+    level_row,
+    mark_text,
+    project_mark,
+    status_text,
+    target_of,
+)
 
 
-def synthesis_columns() -> list[Column]:
+def synthesis_columns(levels: Levels) -> list[Column]:
     return [
-        Column(_("Axe"), 34),
+        Column(levels.axis.Singular, 34),
         Column(gettext_lazy("Indicateurs"), 12, "int"),
         Column(status_text(Status.ACHIEVED), 11, "int"),
         Column(status_text(Status.ON_TRACK), 11, "int"),
@@ -47,7 +57,7 @@ def synthesis_columns() -> list[Column]:
         Column(status_text(Status.OFF_TRACK), 11, "int"),
         Column(status_text(Status.NO_DATA), 11, "int"),
         Column(gettext_lazy("Atteinte moyenne"), 12, "percent"),
-        Column(gettext_lazy("Projets"), 10, "int"),
+        Column(levels.project.Plural, 10, "int"),
         Column(f"{Mark.OK.symbol} {MARK_WORDS[Mark.OK]}", 11, "int"),
         Column(f"{Mark.WARNING.symbol} {MARK_WORDS[Mark.WARNING]}", 11, "int"),
         Column(f"{Mark.LATE.symbol} {MARK_WORDS[Mark.LATE]}", 11, "int"),
@@ -60,7 +70,7 @@ def synthesis_columns() -> list[Column]:
 
 
 def synthesis_sheet(book: Book, strategy: Strategy, on: datetime.date, axes: list[AxisBlock]):
-    columns = synthesis_columns()
+    columns = synthesis_columns(strategy.levels)
     communes = ", ".join(commune.name for commune in strategy.territory.communes.all())
     facts = [
         (_("Stratégie"), strategy.title),
@@ -137,18 +147,30 @@ COCKPIT_COLUMNS = [
 MEASURE_COLUMNS = (8, 9, 10)
 
 
-def cockpit_sheet(book: Book, axes: list[AxisBlock]) -> None:
-    """The seed's steering table, one band per axis; a measure's cells span its projects."""
-    width = len(COCKPIT_COLUMNS)
-    sheet = book.sheet(_("Cockpit"), [c.width for c in COCKPIT_COLUMNS], freeze_row=3)
+def cockpit_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -> None:
+    """The seed's steering table, one band per axis; a measure's cells span its projects. The
+    measures' columns are left out for a strategy without measures."""
+    levels = strategy.levels
+    drop = () if strategy.uses_measures else (7, 8, 9)
+    columns = level_columns(
+        COCKPIT_COLUMNS, {8: levels.measure.Singular, 11: levels.project.Plural}, drop
+    )
+    width = len(columns)
+    sheet = book.sheet(_("Cockpit"), [c.width for c in columns], freeze_row=3)
     group = Look(font="header", fill=GROUP_COLOUR, align="center", border=False)
-    for title, first, last in (
-        (_("Objectifs stratégiques"), 1, 7),
-        (_("Mesures / objectifs opérationnels"), 8, 10),
-        (_("Projets"), 11, 17),
-    ):
+    groups = [(_("Objectifs stratégiques"), 1, 7)]
+    if strategy.uses_measures:
+        groups.append(
+            (
+                _("%(measures)s / objectifs opérationnels") % {"measures": levels.measure.Plural},
+                8,
+                10,
+            )
+        )
+    groups.append((levels.project.Plural, width - 6, width))
+    for title, first, last in groups:
         sheet.merge(1, first, last, title, group)
-    table = Table(sheet, COCKPIT_COLUMNS, header_at=2)
+    table = Table(sheet, columns, header_at=2)
     for block in axes:
         table.last_row += 1
         sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
@@ -185,6 +207,7 @@ def cockpit_sheet(book: Book, axes: list[AxisBlock]) -> None:
                     mark_text(project),
                 ]
                 fills[17] = MARK_FILLS[project_mark(project)]
+            values, fills = level_row(values, fills, drop)
             row = table.add(values, fills, skip_height=MEASURE_COLUMNS if spanned else ())
             if spanned:
                 span = (row, row + steering_row.measure_rowspan - 1, values[7:10])
@@ -223,25 +246,48 @@ EFFECTIVENESS_COLUMNS = [
 ]
 
 
-def effectiveness_sheet(book: Book, axes: list[AxisBlock]) -> None:
-    width = len(EFFECTIVENESS_COLUMNS)
-    sheet = book.sheet(
-        _("Modèle d'efficacité"), [c.width for c in EFFECTIVENESS_COLUMNS], freeze_row=2
-    )
-    table = Table(sheet, EFFECTIVENESS_COLUMNS)
+def effectiveness_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -> None:
+    levels = strategy.levels
+    headers = {}
+    if levels.measure.custom or levels.domain.custom or not strategy.uses_domains:
+        groups = (
+            levels.measure.Plural
+            if not strategy.uses_domains
+            else (
+                _("%(domains)s de %(measures)s")
+                % {"domains": levels.domain.Plural, "measures": levels.measure.plural}
+            )
+        )
+        headers[0] = groups.upper() if strategy.uses_measures else levels.axis.Plural.upper()
+    if levels.project.custom:
+        headers[5] = levels.project.Plural.upper()
+    columns = level_columns(EFFECTIVENESS_COLUMNS, headers)
+    width = len(columns)
+    sheet = book.sheet(_("Modèle d'efficacité"), [c.width for c in columns], freeze_row=2)
+    table = Table(sheet, columns)
     for block in axes:
         table.last_row += 1
         sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
         for measure_block in block.measures:
             measure = measure_block.measure
+            if measure is None:  # a strategy without measures: the axis's projects
+                table.add([str(block.axis), "", "", "", "", projects_text(measure_block.projects)])
+                continue
+            label = f"{measure.code} – {measure.title}"
+            if measure.domain_id:
+                label = f"{measure.domain.title}\n{label}"
             table.add(
                 [
-                    f"{measure.domain.title}\n{measure.code} – {measure.title}",
+                    label,
                     measure.lead,
                     measure.partners,
                     measure.resources,
                     measure.outputs,
-                    "\n".join(f"{p.code} – {p.title}" for p in measure_block.projects),
+                    projects_text(measure_block.projects),
                 ]
             )
     table.end()
+
+
+def projects_text(projects) -> str:
+    return "\n".join(f"{p.code} – {p.title}" for p in projects)

@@ -17,9 +17,15 @@ def get_strategy_for_user(request: HttpRequest, pk: int) -> Strategy:
 def get_in_strategy(queryset, strategy: Strategy, pk: int, **lookups):
     """An object of ``queryset`` that belongs to ``strategy`` (404 otherwise)."""
     try:
-        return queryset.get(pk=pk, strategy=strategy, **lookups)
+        found = queryset.get(pk=pk, strategy=strategy, **lookups)
     except queryset.model.DoesNotExist as missing:
         raise Http404 from missing
+    # The strategy at hand (its level names label the object and its axis), without a query.
+    found.strategy = strategy
+    axis = found._state.fields_cache.get("axis")
+    if axis is not None:
+        axis.strategy = strategy
+    return found
 
 
 def is_editor(user, strategy: Strategy) -> bool:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_access import EditedBySuperusersInline, TerritoryMembershipAdmin, TerritoryScopedAdmin
+from .admin_forms import StrategyAdminForm, level_fieldsets
 from .import_admin import SpreadsheetAdminMixin
 from .models import Axis, Commune, Domain, Measure, Membership, Strategy, Territory, Theme
 from .resources import MeasureResource
@@ -69,8 +70,23 @@ class StrategyAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ("territory",)
     search_fields = ("title", "short_name", "territory__name")
     autocomplete_fields = ("territory",)
+    form = StrategyAdminForm
     fieldsets = (
         (None, {"fields": ("territory", "title", "short_name", "phase", "is_public")}),
+        (
+            _("Niveaux de la stratégie"),
+            {
+                "fields": ("uses_domains", "uses_measures"),
+                "description": _(
+                    "Axes et projets sont toujours là ; domaines et mesures sont facultatifs. Sans "
+                    "mesures, chaque projet relève directement d'un axe. Un niveau qui a déjà des "
+                    "éléments ne peut être retiré qu'une fois vide. Les noms ci-dessous "
+                    "remplacent « axe », « mesure »… sur chaque page, feuille et message ; vides, "
+                    "ce sont ceux du SDI."
+                ),
+            },
+        ),
+        *level_fieldsets(),
         (_("Horizon"), {"fields": ("start_year", "horizon_year")}),
         (
             _("Système d'objectifs"),
@@ -129,8 +145,42 @@ class ThemeAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
     autocomplete_fields = ("strategy",)
 
 
+class LevelAwareAdmin:
+    """A measure's or a project's change form in its strategy's words: the fields named after the
+    strategy's levels, and, for a saved row, only the parent its strategy's shape uses (a new row
+    shows both, the shape check says which one counts)."""
+
+    #: Field name → level kind, for the labels.
+    level_fields = {"axis": "axis", "domain": "domain", "measure": "measure"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.strategy_id:
+            return fieldsets
+        levels = obj.strategy.levels
+        parent = obj.parent_field
+        hidden = {"axis"} if levels.used(parent) else {parent}
+        if parent == "measure" and not obj.strategy.uses_domains:
+            hidden.add("domain")
+        return tuple(
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in hidden)})
+            for name, options in fieldsets
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and obj.strategy_id:
+            levels = obj.strategy.levels
+            for name, kind in self.level_fields.items():
+                if name in form.base_fields and levels.name(kind).custom:
+                    form.base_fields[name].label = levels.name(kind).Singular
+        return form
+
+
 @admin.register(Measure)
-class MeasureAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(
+    LevelAwareAdmin, TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin
+):
     territory_path = "strategy__territory"
     resource_classes = (MeasureResource,)
     list_display = ("code", "title", "domain", "axis", "lead", "objective_code")
@@ -138,9 +188,9 @@ class MeasureAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdm
     list_filter = ("strategy", "axis")
     list_select_related = ("axis", "domain")
     search_fields = ("code", "title", "objective_code", "operational_objective", "lead")
-    autocomplete_fields = ("domain", "themes")
+    autocomplete_fields = ("domain", "axis", "themes")
     fieldsets = (
-        (None, {"fields": ("domain", "code", "title", "order")}),
+        (None, {"fields": ("domain", "axis", "code", "title", "order")}),
         (_("Objectif opérationnel"), {"fields": ("objective_code", "operational_objective")}),
         (
             _("Modèle d'efficacité"),

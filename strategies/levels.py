@@ -69,6 +69,8 @@ class LevelName:
     feminine: bool
     prefix: str
     french: bool = True
+    #: The strategy's own word (False: the default word, translated).
+    custom: bool = True
 
     def __str__(self) -> str:
         return self.singular
@@ -82,6 +84,11 @@ class LevelName:
         return _cap(self.plural)
 
     @property
+    def e(self) -> str:
+        """The French feminine ending of a word agreeing with the level (« affichée »)."""
+        return "e" if self.french and self.feminine else ""
+
+    @property
     def the(self) -> str:
         """« la mesure », « l'orientation », « le projet » (« the measure »)."""
         if not self.french:
@@ -89,6 +96,15 @@ class LevelName:
         if _elides(self.singular):
             return f"l'{self.singular}"
         return f"{'la' if self.feminine else 'le'} {self.singular}"
+
+    @property
+    def this(self) -> str:
+        """« cette mesure », « cet axe », « ce projet » (« this measure »)."""
+        if not self.french:
+            return f"this {self.singular}"
+        if self.feminine:
+            return f"cette {self.singular}"
+        return f"{'cet' if _elides(self.singular) else 'ce'} {self.singular}"
 
     @property
     def of_the(self) -> str:

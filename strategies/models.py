@@ -298,6 +298,13 @@ class Axis(models.Model):
         ]
 
     def __str__(self) -> str:
+        # In the strategy's words when the strategy is at hand (no query for a label).
+        if "strategy" in self._state.fields_cache and self.strategy.levels.axis.custom:
+            return _("%(level)s %(number)s : %(title)s") % {
+                "level": self.strategy.levels.axis.Singular,
+                "number": self.number,
+                "title": self.title,
+            }
         return _("Axe %(number)s : %(title)s") % {"number": self.number, "title": self.title}
 
     def save(self, *args, **kwargs) -> None:

@@ -15,7 +15,7 @@ from spreadsheets.text import fold, normalize, quoted
 from spreadsheets.widgets import IntegerWidget, TextWidget
 
 from .imports import StrategyResource
-from .models import Domain, Measure, Theme
+from .models import Axis, Domain, Measure, Theme
 
 
 def themes_widget() -> ScopedNamesWidget:
@@ -24,6 +24,16 @@ def themes_widget() -> ScopedNamesWidget:
         queryset=lambda strategy: Theme.objects.filter(strategy=strategy),
         unknown=_("Thème transversal inconnu dans la stratégie : %(value)s."),
         description=_("noms des thèmes transversaux de la stratégie, séparés par « ; »"),
+    )
+
+
+def axis_widget() -> ScopedLookupWidget:
+    return ScopedLookupWidget(
+        Axis,
+        "number",
+        queryset=lambda strategy: Axis.objects.filter(strategy=strategy).order_by("number"),
+        unknown=_("Aucun axe de numéro %(value)s dans la stratégie « %(strategy)s »."),
+        description=_("numéro d'un axe de la stratégie (1, 2…)"),
     )
 
 
@@ -102,7 +112,7 @@ class DomainWidget(ScopedLookupWidget):
 class MeasureResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     title = Field("title", "Titre", widget=TextWidget())
-    axis = Field("axis__number", "Axe", readonly=True, widget=IntegerWidget())
+    axis = Field("axis", "Axe", widget=axis_widget())
     domain = Field("domain", "Domaine d'intervention", widget=DomainWidget())
     objective_code = Field("objective_code", "Code objectif", widget=TextWidget())
     operational_objective = Field(
@@ -117,7 +127,9 @@ class MeasureResource(StrategyResource):
 
     column_help = {
         "Code": _("Le code de la mesure, unique dans la stratégie (m1, m2…)."),
-        "Axe": _("Le numéro de l'axe du domaine d'intervention."),
+        "Axe": _(
+            "Le numéro de l'axe (celui du domaine d'intervention quand la stratégie en utilise)."
+        ),
         "Domaine d'intervention": _("Le domaine d'intervention de l'axe, tel que saisi."),
         "Code objectif": _("Le code de l'objectif opérationnel (o1…), unique dans la stratégie."),
         "Ordre": _("L'ordre de la mesure dans son domaine (0 par défaut)."),

@@ -111,7 +111,7 @@ def test_wrong_headers_are_named_with_the_expected_ones(importer, strategy):
     assert message.startswith(
         "Colonnes inconnues : « Nom », « Date de fin ». "
         "Colonnes obligatoires absentes : « Code ». "
-        "Les colonnes attendues sont : Code, Titre, Mesure, Priorité, Qui ?,"
+        "Les colonnes attendues sont : Code, Titre, Mesure, Axe, Priorité, Qui ?,"
     )
 
 
