@@ -183,7 +183,7 @@ class MeasureAdmin(
 ):
     territory_path = "strategy__territory"
     resource_classes = (MeasureResource,)
-    list_display = ("code", "title", "domain", "axis", "lead", "objective_code")
+    list_display = ("code", "title", "domain", "axis_number", "lead", "objective_code")
     list_display_links = ("code", "title")
     list_filter = ("strategy", "axis")
     list_select_related = ("axis", "domain")
@@ -203,5 +203,5 @@ class MeasureAdmin(
     inlines = ()
 
     @admin.display(description=_("axe"), ordering="axis__number")
-    def axis(self, measure: Measure) -> Axis:
+    def axis_number(self, measure: Measure) -> Axis:
         return measure.axis

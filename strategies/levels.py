@@ -168,6 +168,7 @@ class Levels:
                 gender == FEMININE,
                 prefix,
                 french=not english,
+                custom=False,
             )
         if english and entry.get("singular_en"):
             return LevelName(
