@@ -72,7 +72,8 @@ class CockpitFilterForm(forms.Form):
             del self.fields["domain"]
         elif levels.domain.custom:
             self.fields["domain"].label = levels.domain.Singular
-        self.fields["axis"].queryset = Axis.objects.filter(strategy=strategy)
+        # Through the strategy, so that each axis is labelled in its words without a query.
+        self.fields["axis"].queryset = strategy.axes.all()
         if "domain" in self.fields:
             self.fields["domain"].queryset = Domain.objects.filter(
                 axis__strategy=strategy

@@ -21,9 +21,15 @@ JOKER = "joker"
 INTEGER = re.compile(r"([+-]?\d{1,4})(?:[.,]0*)?")
 
 
+def axis_label(strategy: Strategy) -> str:
+    """« Axe », or what the strategy calls its axes."""
+    level = strategy.levels.axis
+    return level.Singular if level.custom else _("Axe")
+
+
 def axis_choices(strategy: Strategy, empty_label=None) -> list[tuple[str, str]]:
     """The strategy's axes, then « Joker (autres domaines) »."""
-    choices = [(str(axis.pk), str(axis)) for axis in Axis.objects.filter(strategy=strategy)]
+    choices = [(str(axis.pk), str(axis)) for axis in strategy.axes.all()]
     choices.append((JOKER, str(JOKER_LABEL)))
     if empty_label is not None:
         choices.insert(0, ("", empty_label))
@@ -88,6 +94,7 @@ class ProposalForm(forms.ModelForm):
             del self.fields["axis_choice"]
         else:
             self.fields["axis_choice"].choices = axis_choices(strategy, _("Choisissez…"))
+            self.fields["axis_choice"].label = axis_label(strategy)
 
     def clean_axis_choice(self) -> Axis | None:
         value = self.cleaned_data["axis_choice"]
@@ -124,6 +131,7 @@ class RankingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
         self.fields["axis"].choices = axis_choices(strategy, _("Tous"))
+        self.fields["axis"].label = axis_label(strategy)
         self.fields["status"].choices = [
             (self.ALL, _("Projets actifs et propositions retenues")),
             (
@@ -225,6 +233,7 @@ class ScoringFilterForm(forms.Form):
     def __init__(self, strategy: Strategy, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["axis"].choices = axis_choices(strategy, _("Tous"))
+        self.fields["axis"].label = axis_label(strategy)
 
     @property
     def chosen_axis(self) -> str:

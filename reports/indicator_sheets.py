@@ -49,6 +49,7 @@ def indicators_sheet(
         measure_block.measure.pk: str(measure_block.measure)
         for block in axes
         for measure_block in block.measures
+        if measure_block.measure is not None
     }
     sheet = book.sheet(_("Indicateurs"), [c.width for c in INDICATOR_COLUMNS], freeze_row=2)
     rows, fills = [], []

@@ -81,7 +81,7 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
     if snapshot is not None:
         axes, operational = snapshot.blocks()
     else:
-        measure_ids = [m.measure.pk for block in axes for m in block.measures]
+        measure_ids = [m.measure.pk for block in axes for m in block.measures if m.measure]
         operational = (
             Indicator.objects.for_strategy(strategy)
             .filter(level=Indicator.Level.OPERATIONAL, measure__in=measure_ids)
