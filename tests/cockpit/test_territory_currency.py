@@ -1,17 +1,20 @@
-"""A French territory counts in euros: its pages and htmx fragments show each amount with the
-euro after it and the French grouping ("1 250 000 €"); a Swiss one keeps its francs."""
+"""A French territory counts in euros: its pages, htmx fragments and admin show each amount with
+the euro after it and the French grouping ("1 250 000 €"); a Swiss one keeps its francs."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from projects.models import Project
+from projects.models import Funding, Project
 from strategies.models import Currency, Membership, Strategy
 from tests.currencies import strategy_in
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, UserFactory
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 #: 1,250,000 euros as the pages write it (the no-break space before the currency as an entity).
 BUDGET_EUR = f"1{NNBSP}250{NNBSP}000&nbsp;€"
+#: The same in the admin's columns and read-only fields (the no-break space as a character).
+BUDGET_EUR_TEXT = f"1{NNBSP}250{NNBSP}000{NBSP}€"
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +119,50 @@ def test_swiss_territory_keeps_its_francs(client):
 
     assert f'<dd class="num">1{NNBSP}250{NNBSP}000&nbsp;CHF</dd>' in html
     assert "€" not in html
+
+
+# --- The admin ------------------------------------------------------------------------------------
+
+
+def test_admin_project_list_shows_the_planned_budget_in_euros(admin_client, haut_jura):
+    strategy_in(Currency.CHF, "Association de communes de Crans-Montana")
+
+    html = page(admin_client, reverse("admin:projects_project_changelist"))
+
+    assert "Budget prévu" in html
+    assert f'<td class="field-budget">{BUDGET_EUR_TEXT}</td>' in html
+    assert f'<td class="field-budget">1{NNBSP}250{NNBSP}000{NBSP}CHF</td>' in html
+
+
+def test_funding_reads_with_its_territorys_currency(haut_jura):
+    funding = Funding.objects.get(project__strategy=haut_jura)
+
+    assert str(funding) == f"Région – 875{NNBSP}000{NBSP}€"
+
+
+def test_funding_inline_titles_each_funding_with_its_amount_in_euros(admin_client, haut_jura):
+    project = project_of(haut_jura)
+
+    html = page(admin_client, reverse("admin:projects_project_change", args=[project.pk]))
+
+    assert f"Région – 875{NNBSP}000{NBSP}€" in html
+
+
+def test_view_only_admin_shows_budgets_and_fundings_in_euros(client, haut_jura):
+    """An editor who may only view projects and fundings reads the amounts with their currency,
+    not as raw decimals."""
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, territory=haut_jura.territory, role=Membership.Role.EDITOR)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=("view_project", "view_funding"))
+    )
+    client.force_login(user)
+    project = project_of(haut_jura)
+
+    html = page(client, reverse("admin:projects_project_change", args=[project.pk]))
+
+    assert 'name="budget_planned"' not in html  # read-only
+    assert f'<div class="readonly">{BUDGET_EUR_TEXT}</div>' in html
+    assert f'<div class="readonly">250{NNBSP}000{NBSP}€</div>' in html
+    assert f"<p>875{NNBSP}000{NBSP}€</p>" in html  # the funding's amount
+    assert "1250000,00" not in html and "875000,00" not in html
