@@ -14,6 +14,7 @@ from strategies.admin import LevelAwareAdmin, MeasureAdmin
 from strategies.admin_access import TerritoryScopedAdmin, scope_queryset
 from strategies.import_admin import SpreadsheetAdminMixin
 from strategies.models import Axis
+from strategies.money import format_money
 
 from .models import Funding, Mark, Project, today
 from .resources import ProjectResource
@@ -82,9 +83,43 @@ class ProjectActionForm(ActionForm):
     )
 
 
+def with_displays(fields, displays: dict[str, str]) -> list:
+    """``fields`` with each amount replaced by the method that shows it with its currency (a
+    read-only form), each method once."""
+    methods = set(displays.values())
+    return [displays.get(name, name) for name in fields if name not in methods]
+
+
 class FundingInline(admin.TabularInline):
+    """The project's fundings; each row is titled by ``Funding.__str__`` ("Canton du Valais –
+    875 000 CHF"), read with the project's strategy and territory in the same query."""
+
     model = Funding
     extra = 0
+    #: Amounts shown with their currency when the user may only view the fundings.
+    amount_displays = {"amount": "amount_display"}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project__strategy__territory")
+
+    def view_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.view_only(request, obj):
+            return with_displays(fields, self.amount_displays)
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.view_only(request, obj):
+            return (*fields, *self.amount_displays.values())
+        return fields
+
+    @admin.display(description=_("montant"))
+    def amount_display(self, funding: Funding) -> str:
+        return format_money(funding.amount, funding.project.strategy.territory.currency)
 
 
 class ProjectInline(admin.TabularInline):
@@ -117,6 +152,7 @@ class ProjectAdmin(
         "status",
         "late",
         "measure_code",
+        "budget",
     )
     list_display_links = ("code", "title")
     list_filter = (
@@ -128,7 +164,7 @@ class ProjectAdmin(
         ("lead", admin.AllValuesFieldListFilter),
         LateListFilter,
     )
-    list_select_related = ("measure",)
+    list_select_related = ("measure", "strategy__territory")
     search_fields = ("code", "title")
     autocomplete_fields = ("measure", "axis", "communes", "themes")
     date_hierarchy = "end_date"
@@ -144,6 +180,25 @@ class ProjectAdmin(
         ),
         (_("Budget"), {"fields": ("budget_planned", "budget_spent", "budget_kind")}),
     )
+    #: Budgets shown with their currency when the user may only view the project.
+    budget_displays = {"budget_planned": "budget", "budget_spent": "spent_budget"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": with_displays(options["fields"], self.budget_displays)})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("budget prévu"), ordering="budget_planned")
+    def budget(self, project: Project) -> str:
+        return format_money(project.budget_planned, project.strategy.territory.currency)
+
+    @admin.display(description=_("budget dépensé"))
+    def spent_budget(self, project: Project) -> str:
+        return format_money(project.budget_spent, project.strategy.territory.currency)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_mark(today())

@@ -38,6 +38,7 @@ from strategies.models import (
     Theme,
     code_validator,
 )
+from strategies.money import format_money
 
 #: A project ending within this many days with less than half its progress is flagged "!".
 DUE_SOON_DAYS = 30
@@ -442,7 +443,12 @@ class Funding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.funder} – {self.amount}"
+        """The funder and the amount in the currency of the project's territory ("Canton du
+        Valais – 875 000 CHF")."""
+        if self.project_id is None:
+            return self.funder
+        currency = self.project.strategy.territory.currency
+        return f"{self.funder} – {format_money(self.amount, currency)}"
 
     def clean(self) -> None:
         if self.amount is not None and self.amount < 0:

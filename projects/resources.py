@@ -88,8 +88,8 @@ class ProjectResource(StrategyResource):
         "Fin": _("Ne peut pas précéder le début. Vide si inconnue."),
         "Statut": _("« à venir » par défaut."),
         "Avancement (%)": _("De 0 à 100. Vide si inconnu."),
-        "Budget prévu": _("En francs, sans signe négatif."),
-        "Budget dépensé": _("En francs, sans signe négatif."),
+        "Budget prévu": _("Un montant, sans signe négatif."),
+        "Budget dépensé": _("Un montant, sans signe négatif."),
     }
     example: dict[str, Any] = {
         "Code": "p42",

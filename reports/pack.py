@@ -68,7 +68,7 @@ def no_cyclic_collection():
 
 def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> bytes:
     strategy_name = str(strategy)
-    book = Book(strategy_name, on)
+    book = Book(strategy_name, on, currency=strategy.territory.currency)
     book.workbook.set_properties(
         {
             "title": title

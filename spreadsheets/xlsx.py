@@ -29,7 +29,6 @@ from xlsxwriter.format import Format
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 PERCENT_FORMAT = "0 %"
-MONEY_FORMAT = '#,##0 "CHF"'
 NUMBER_FORMAT = "#,##0.##"
 
 #: Text starting with one of these could be read as a formula by a spreadsheet.
@@ -53,11 +52,12 @@ class Column:
     #: The number format of the column's numbers, when not the one of its kind (``FORMATS``).
     number_format: str | None = None
 
-    @property
-    def format(self) -> str:
-        """The number format of the column's numbers and dates."""
+    def format(self, currency: str = "") -> str:
+        """The number format of the column's numbers and dates (amounts in ``currency``)."""
         if self.number_format is not None:
             return self.number_format
+        if self.kind == "money":
+            return money_format(currency)
         return FORMATS.get(self.kind, "")
 
 
@@ -65,9 +65,14 @@ FORMATS = {
     "date": DATE_FORMAT,
     "datetime": DATETIME_FORMAT,
     "percent": PERCENT_FORMAT,
-    "money": MONEY_FORMAT,
     "number": NUMBER_FORMAT,
 }
+
+
+def money_format(currency: str = "") -> str:
+    """Whole amounts followed by their currency as text ('#,##0 "EUR"'): the grouping and its
+    separator are the reader's, as Excel shows them in their own locale."""
+    return f'#,##0 "{currency}"' if currency else "#,##0"
 
 
 @dataclass(frozen=True)
@@ -193,8 +198,9 @@ def text_height(text: str, width: float, font_size: float = 11.0) -> float:
 
 class Book:
     """The workbook being written, its cell formats (each made once, whatever the number of cells
-    that share it), and what every sheet prints in its header (the strategy's name, if any) and
-    footer (the date of the data, if any).
+    that share it), what every sheet prints in its header (the strategy's name, if any) and
+    footer (the date of the data, if any), and the currency of its amounts (an ISO 4217 code, the
+    territory's; none: plain whole numbers).
 
     ``constant_memory`` writes each row to disk once the next one starts (rows must then come in
     order, as ``Table`` writes them): an export of 100,000 rows does not hold them all."""
@@ -205,6 +211,7 @@ class Book:
         on: datetime.date | None = None,
         *,
         constant_memory: bool = False,
+        currency: str = "",
     ) -> None:
         self.buffer = io.BytesIO()
         self.workbook = xlsxwriter.Workbook(
@@ -220,6 +227,7 @@ class Book:
         )
         self.strategy_name = strategy_name
         self.on = on
+        self.currency = currency
         self._formats: dict[Look, Format] = {}
 
     def format(self, look: Look) -> Format:
@@ -360,8 +368,10 @@ class Table:
         book = sheet.book
         self._text = book.format(body)
         self._quoted = book.format(replace(body, quote=True))
+        self._number_formats = [column.format(book.currency) for column in columns]
         self._formats = [
-            book.format(replace(body, number_format=column.format)) for column in columns
+            book.format(replace(body, number_format=number_format))
+            for number_format in self._number_formats
         ]
         self._dates = book.format(replace(body, number_format=DATE_FORMAT))
         self._date_formats = [
@@ -402,7 +412,7 @@ class Table:
                 value = excel_value(value)
                 look = Look(fill=fills[column + 1])
                 if value is not None and not isinstance(value, str):
-                    look = replace(look, number_format=self.columns[column].format)
+                    look = replace(look, number_format=self._number_formats[column])
                 self.sheet.put(self.last_row, column + 1, value, look)
             elif value is None or (value == "" and not self._blanks):
                 if self._blanks:

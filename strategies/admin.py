@@ -26,7 +26,7 @@ class MembershipInline(EditedBySuperusersInline, admin.TabularInline):
 @admin.register(Territory)
 class TerritoryAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
     territory_path = ""
-    list_display = ("name", "slug")
+    list_display = ("name", "slug", "currency")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (CommuneInline, MembershipInline)

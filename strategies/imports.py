@@ -118,7 +118,7 @@ class StrategyResource(SpreadsheetResource):
 
     def template_instructions(self) -> list[str]:
         keys = ", ".join(f"« {column} »" for column in self.key_columns)
-        return [
+        lines = [
             gettext(
                 "Une ligne par élément, sous la ligne des en-têtes ; l'ordre des colonnes est "
                 "libre et une colonne facultative peut manquer (elle ne change alors rien)."
@@ -143,3 +143,14 @@ class StrategyResource(SpreadsheetResource):
                 "erreur avec sa ligne et sa colonne. Remplacez la ligne d'exemple par vos données."
             ),
         ]
+        if self.strategy is not None and any(
+            self.column_kind(field) == "money" for field in self.get_import_fields()
+        ):
+            # The template made for a strategy knows its territory's currency.
+            territory = self.strategy.territory
+            lines.insert(
+                4,
+                gettext("Montants en %(currency)s, la monnaie du territoire « %(territory)s ».")
+                % {"currency": territory.currency, "territory": territory.name},
+            )
+        return lines

@@ -38,14 +38,39 @@ def refuse_strategy_change(instance: models.Model, field: str, before, after) ->
         raise ValidationError({field: MOVE_ACROSS_STRATEGIES})
 
 
+class Currency(models.TextChoices):
+    """The currency of a territory's budgets and fundings, by its ISO 4217 code (the constraint
+    of ``Territory`` reads ``.values``, which a class nested in it could not give its ``Meta``)."""
+
+    CHF = "CHF", _("franc suisse (CHF)")
+    EUR = "EUR", _("euro (€)")
+
+    @property
+    def symbol(self) -> str:
+        """What follows an amount on the pages: "CHF", "€"."""
+        return {"CHF": "CHF", "EUR": "€"}[self.value]
+
+
 class Territory(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    currency = models.CharField(
+        _("monnaie"),
+        max_length=3,
+        choices=Currency.choices,
+        default=Currency.CHF,
+        help_text=_("La monnaie des budgets et des financements du territoire."),
+    )
 
     class Meta:
         verbose_name = _("territoire")
         verbose_name_plural = _("territoires")
         ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(currency__in=Currency.values), name="territory_currency_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,11 +8,13 @@ from functools import lru_cache
 from django import template
 from django.urls import get_script_prefix
 from django.utils.formats import date_format, get_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from indicators.models import STATUS_WORDS, Evaluation, Status, format_number, format_percent
 from projects.models import MARK_WORDS, Mark, Project
+from strategies.money import NBSP, format_money
 
 register = template.Library()
 
@@ -156,8 +158,7 @@ def bar(value) -> str:
 
 
 @register.filter
-def money(value) -> str:
-    """An amount in CHF, without decimals."""
-    if value is None:
-        return "–"
-    return format_html("{}&nbsp;CHF", format_number(Decimal(value).quantize(Decimal(1))))
+def money(value, currency: str) -> str:
+    """An amount rounded to the unit with the territory's currency, ``{{ amount|money:currency
+    }}`` ("1 250 000&nbsp;CHF"), "–" when unknown (``strategies.money.format_money``)."""
+    return mark_safe(conditional_escape(format_money(value, currency)).replace(NBSP, "&nbsp;"))

@@ -240,7 +240,7 @@ def test_effectiveness_model_shows_domains_without_measures(member_client, demo)
 def expected_totals(projects) -> tuple[int, str]:
     counted = projects.exclude(status=S.ABANDONED)
     budget = counted.aggregate(total=Sum("budget_planned"))["total"] or Decimal(0)
-    return counted.count(), text(money(budget))
+    return counted.count(), text(money(budget, "CHF"))
 
 
 def test_communes_matrix_has_a_column_per_commune_and_correct_totals(member_client, demo):

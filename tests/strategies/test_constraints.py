@@ -101,6 +101,17 @@ def test_membership_role_outside_the_choices_is_rejected():
     assert any("n’est pas un choix valide" in m for m in validation_messages(membership))
 
 
+def test_territory_currency_outside_the_choices_is_rejected():
+    territory = TerritoryFactory.build(currency="USD")
+
+    assert_rejected_by_db(territory, "territory_currency_valid")
+    assert any("n’est pas un choix valide" in m for m in validation_messages(territory))
+
+
+def test_territory_counts_in_swiss_francs_unless_told_otherwise():
+    assert TerritoryFactory().currency == "CHF"
+
+
 def test_a_user_is_member_of_a_territory_once():
     first = MembershipFactory(role=Membership.Role.VIEWER)
 

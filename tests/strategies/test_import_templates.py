@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 
 from indicators.models import Indicator, IndicatorValue
 from projects.models import Project
-from strategies.models import Measure
+from strategies.models import Currency, Measure
+from tests.currencies import strategy_in
 from tests.import_files import admin_url, export, open_xlsx
 
 MODELS = {
@@ -47,3 +48,38 @@ def test_the_import_page_opens_with_the_strategy_chosen(secretariat, demo, model
 
     assert response.status_code == 200
     assert response.context["form"].fields["strategy"].initial == demo.pk
+
+
+def help_rows(client, model, query: str = "") -> list[tuple]:
+    """The rows of the template's explanation sheet (instructions, then one row per column)."""
+    template = open_xlsx(client.get(admin_url(model, "import_template") + query).content)
+    return list(template["Mode d'emploi"].iter_rows(values_only=True))
+
+
+def test_the_template_of_a_strategy_gives_its_territorys_currency(admin_client):
+    strategy = strategy_in(Currency.EUR, "Communauté de communes du Haut-Jura")
+
+    rows = help_rows(admin_client, Project, f"?strategy={strategy.pk}")
+
+    lines = [row[0] for row in rows]
+    assert "Montants en EUR, la monnaie du territoire « Communauté de communes du Haut-Jura »." in (
+        lines
+    )
+    assert not any("franc" in str(value).lower() for row in rows for value in row)
+
+
+def test_the_template_for_any_strategy_names_no_currency(admin_client):
+    rows = help_rows(admin_client, Project)
+
+    explained = {row[0]: row for row in rows}
+    assert explained["Budget prévu"][2] == "Un montant, sans signe négatif."
+    assert not any(str(row[0]).startswith("Montants en") for row in rows)
+    assert not any("franc" in str(value).lower() for row in rows for value in row)
+
+
+def test_the_template_of_a_strategy_without_amounts_names_no_currency(admin_client):
+    strategy = strategy_in(Currency.EUR, "Communauté de communes du Haut-Jura")
+
+    rows = help_rows(admin_client, Measure, f"?strategy={strategy.pk}")
+
+    assert not any(str(row[0]).startswith("Montants en") for row in rows)
