@@ -27,8 +27,19 @@ def themes_widget() -> ScopedNamesWidget:
     )
 
 
+class AxisWidget(ScopedLookupWidget):
+    """An axis by its number: « 2 », « 2.0 » or « Axe 2 » (what the template's list shows)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            digits = re.fullmatch(r"\D*?(\d+)(?:\s*[:–-].*)?", value.strip(), flags=re.S)
+            if digits:
+                value = digits.group(1)
+        return super().clean(value, row, **kwargs)
+
+
 def axis_widget() -> ScopedLookupWidget:
-    return ScopedLookupWidget(
+    return AxisWidget(
         Axis,
         "number",
         queryset=lambda strategy: Axis.objects.filter(strategy=strategy).order_by("number"),

@@ -111,7 +111,7 @@ def test_a_large_portfolio_closes_its_axes_and_says_what_each_holds(viewer_clien
     assert "40 projets · 4 mesures · 1 indicateur stratégique" in html
     url = table_url(bench.strategy, axis)
     assert f'hx-get="{url}" hx-trigger="toggle once from:closest details"' in html
-    assert f'<a href="{url}">Afficher le tableau de pilotage de l\'axe 1</a>' in html
+    assert f'<a href="{url}">Afficher le tableau de pilotage de l&#x27;axe 1</a>' in html
     # The rollups stay on the page, for the whole axis.
     assert html.count("Mise en œuvre – projets") == 4
     assert response.context["shown_projects"] == 160

@@ -126,7 +126,7 @@ def test_an_axis_is_shown_a_page_of_projects_at_a_time(
         assert len(shown) == (15 if page < 3 else 10)
         seen.append(shown)
         last = 15 * page if page < 3 else 40
-        assert f"Projets {15 * page - 14} à {last} sur 40 de l'axe 2" in html
+        assert f"Projets {15 * page - 14} à {last} sur 40 de l&#x27;axe 2" in html
         assert ('rel="next"' in html) is (page < 3)
         assert ('rel="prev"' in html) is (page > 1)
     assert set().union(*seen) == axis_projects(bench.strategy, 2)

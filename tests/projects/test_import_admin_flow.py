@@ -152,11 +152,11 @@ def test_the_empty_template_explains_each_column(secretariat, demo):
     workbook = open_xlsx(response.content)
     data, help_sheet = workbook.worksheets
     headers = [cell.value for cell in data[1]]
-    assert headers[:5] == ["Code", "Titre", "Mesure", "Priorité", "Qui ?"]
+    assert headers[:5] == ["Code", "Titre", "Mesure", "Axe", "Priorité"]
     assert "Stratégie" not in headers
     example = dict(zip(headers, [cell.value for cell in data[2]], strict=True))
     assert example["Code"] == "p42" and example["Début"].year == 2026
-    assert data["I2"].number_format == "DD.MM.YYYY"
+    assert data["J2"].number_format == "DD.MM.YYYY"
     assert help_sheet.title == "Mode d'emploi"
     explained = {row[0]: row for row in help_sheet.iter_rows(values_only=True) if row[0] in headers}
     assert set(explained) == set(headers)

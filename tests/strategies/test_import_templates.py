@@ -12,7 +12,7 @@ from tests.import_files import admin_url, export, open_xlsx
 
 MODELS = {
     Measure: ["Code", "Titre", "Axe", "Domaine d'intervention", "Code objectif"],
-    Project: ["Code", "Titre", "Mesure", "Priorité", "Qui ?"],
+    Project: ["Code", "Titre", "Mesure", "Axe", "Priorité"],
     Indicator: ["Code", "Nom", "Niveau", "Axe", "Mesure"],
     IndicatorValue: ["Indicateur", "Date", "Valeur", "Source", "Commentaire"],
 }
