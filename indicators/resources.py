@@ -107,7 +107,7 @@ class IndicatorResource(StrategyResource):
         "Échéance": datetime.date(2028, 12, 31),
         "Fourchette : minimum": "",
         "Fourchette : maximum": "",
-        "Source": "Office fédéral de la statistique",
+        "Source": "Observatoire statistique",
         "Fréquence": "annuelle",
         "Description": "Nuitées dans l'hôtellerie de la région",
     }
@@ -160,7 +160,7 @@ class IndicatorValueResource(StrategyResource):
         "Indicateur": "s1",
         "Date": datetime.date(2025, 12, 31),
         "Valeur": 1325000,
-        "Source": "Office fédéral de la statistique",
+        "Source": "Observatoire statistique",
         "Commentaire": "Chiffre provisoire",
     }
 

@@ -86,17 +86,17 @@ class ProjectResource(StrategyResource):
         "Fin": _("Ne peut pas précéder le début. Vide si inconnue."),
         "Statut": _("« à venir » par défaut."),
         "Avancement (%)": _("De 0 à 100. Vide si inconnu."),
-        "Budget prévu": _("En francs, sans signe négatif."),
-        "Budget dépensé": _("En francs, sans signe négatif."),
+        "Budget prévu": _("Montant sans signe négatif, dans la monnaie du territoire."),
+        "Budget dépensé": _("Montant sans signe négatif, dans la monnaie du territoire."),
     }
     example: dict[str, Any] = {
         "Code": "p42",
-        "Titre": "Sentier didactique du bisse",
+        "Titre": "Sentier didactique",
         "Mesure": "m3",
         "Priorité": 1,
-        "Qui ?": "Commune de Lens",
+        "Qui ?": "Service technique",
         "Partenaires": "Office du tourisme",
-        "Communes": "Lens; Icogne",
+        "Communes": "Commune A; Commune B",
         "Thèmes": "Développement durable",
         "Début": datetime.date(2026, 3, 1),
         "Fin": datetime.date(2027, 10, 31),
@@ -106,7 +106,7 @@ class ProjectResource(StrategyResource):
         "Budget prévu": 120000,
         "Budget dépensé": 15000.5,
         "Nature du budget": "investissement",
-        "Description": "Panneaux le long du bisse, application de visite",
+        "Description": "Panneaux le long du sentier, application de visite",
     }
 
     class Meta:

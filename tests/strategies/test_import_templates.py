@@ -4,9 +4,14 @@ export, with the same French columns, so that an exported file can be edited and
 import pytest
 from django.contrib.auth import get_user_model
 
+from demo import data as demo_data
 from indicators.models import Indicator, IndicatorValue
+from indicators.resources import IndicatorResource, IndicatorValueResource
 from projects.models import Project
+from projects.resources import ProjectResource
+from spreadsheets.template import import_template
 from strategies.models import Measure
+from strategies.resources import MeasureResource
 from tests.import_files import admin_url, export, open_xlsx
 
 MODELS = {
@@ -47,3 +52,42 @@ def test_the_import_page_opens_with_the_strategy_chosen(secretariat, demo, model
 
     assert response.status_code == 200
     assert response.context["form"].fields["strategy"].initial == demo.pk
+
+
+RESOURCES = [MeasureResource, ProjectResource, IndicatorResource, IndicatorValueResource]
+#: Words that tie an example to a real place or country (the demo's communes among them).
+PLACE_WORDS = [*demo_data.COMMUNES, "Crans", "Montana", "Valais", "Sierre", "bisse", "fédéral"]
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda cls: cls.__name__)
+def test_the_template_example_row_names_no_real_place(resource_class):
+    data = open_xlsx(import_template(resource_class())).worksheets[0]
+
+    example = [str(cell.value) for cell in data[2] if cell.value not in (None, "")]
+    assert example
+    for word in PLACE_WORDS:
+        assert not [value for value in example if word.casefold() in value.casefold()], word
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda cls: cls.__name__)
+def test_the_template_names_no_currency(resource_class):
+    help_sheet = open_xlsx(import_template(resource_class())).worksheets[1]
+
+    texts = [str(value) for row in help_sheet.iter_rows(values_only=True) for value in row if value]
+    for currency in ("franc", "CHF", "euro", "€"):
+        assert not [text for text in texts if currency in text], currency
+
+
+def test_the_project_template_shows_amounts_in_the_territorys_currency():
+    data, help_sheet = open_xlsx(import_template(ProjectResource())).worksheets
+
+    explained = {row[0]: row[2] for row in help_sheet.iter_rows(values_only=True) if row[0]}
+    assert explained["Budget prévu"] == (
+        "Montant sans signe négatif, dans la monnaie du territoire."
+    )
+    assert explained["Budget dépensé"] == explained["Budget prévu"]
+    headers = [cell.value for cell in data[1]]
+    example = dict(zip(headers, [cell.value for cell in data[2]], strict=True))
+    assert example["Communes"] == "Commune A; Commune B"
+    assert example["Titre"] == "Sentier didactique"
+    assert example["Qui ?"] == "Service technique"
