@@ -234,6 +234,7 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
                 **kwargs,
             )
         result.file_errors = file_errors(result)
+        result.warnings = self.header_warnings()
         result.counts = result_counts(result)
         result.scope = self.scope
         if not hasattr(result, "problems"):
