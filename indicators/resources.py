@@ -45,6 +45,7 @@ class IndicatorResource(StrategyResource):
             Axis,
             "number",
             queryset=lambda strategy: Axis.objects.filter(strategy=strategy).order_by(),
+            label=lambda axis: f"{axis.number} – {axis.title}",
             unknown=_("Aucun axe numéro %(value)s dans la stratégie « %(strategy)s »."),
             description=_("numéro d'un axe de la stratégie (indicateur stratégique)"),
         ),

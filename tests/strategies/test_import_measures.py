@@ -60,6 +60,32 @@ def test_measures_find_their_domain_by_axis_and_title(strategy, domains):
     assert all(measure.strategy == strategy for measure in Measure.objects.all())
 
 
+def test_a_domain_given_as_the_templates_label_is_found_in_its_axis(strategy, domains):
+    content = xlsx(
+        HEADERS,
+        [
+            ["m1", "Solaire", None, "2 – Énergie", None, None],  # as the template's list shows it
+            ["m2", "Chauffage", 1, "1 - Énergie", None, None],
+        ],
+    )
+
+    result = run(strategy, content)
+
+    assert result.problems == []
+    assert Measure.objects.get(code="m1").domain == domains[2, "Énergie"]
+    assert Measure.objects.get(code="m2").domain == domains[1, "Énergie"]
+
+
+def test_a_domain_label_of_another_axis_than_the_axis_column_is_refused(strategy, domains):
+    content = xlsx(HEADERS, [["m1", "Vélos", 2, "1 – Mobilité", None, None]])
+
+    result = run(strategy, content)
+
+    assert [(problem.column, problem.message) for problem in result.problems] == [
+        ("Domaine d'intervention", "L'axe 2 n'a pas de domaine d'intervention « 1 – Mobilité »."),
+    ]
+
+
 def test_measure_errors_name_their_column(strategy, domains):
     MeasureFactory(domain=domains[1, "Mobilité"], code="m9", objective_code="o9")
     content = xlsx(

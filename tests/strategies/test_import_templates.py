@@ -91,3 +91,20 @@ def test_the_project_template_shows_amounts_in_the_territorys_currency():
     assert example["Communes"] == "Commune A; Commune B"
     assert example["Titre"] == "Sentier didactique"
     assert example["Qui ?"] == "Service technique"
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda cls: cls.__name__)
+def test_every_value_the_strategys_template_lists_is_read_as_what_it_names(demo, resource_class):
+    resource = resource_class(strategy=demo)
+    reference = resource.reference_lists()
+    assert reference
+
+    for field in resource.diff_fields:
+        if field.column_name not in reference:
+            continue
+        widget = field.widget
+        lookup = getattr(widget, "lookup", widget)
+        named = {lookup.reference_label(obj): obj for obj in lookup.objects().values()}
+        for label in reference[field.column_name]:
+            read = widget.clean(label, row={})
+            assert (read if isinstance(read, list) else [read]) == [named[label]], label
