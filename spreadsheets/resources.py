@@ -37,6 +37,7 @@ from import_export.utils import atomic_if_using_transaction
 
 from spreadsheets.columns import ColumnsMixin
 from spreadsheets.existing import BusinessKeyInstanceLoader, ExistingRows
+from spreadsheets.formulas import FormulaWithoutValue
 from spreadsheets.lookups import ScopedLookupWidget
 from spreadsheets.results import (
     Change,
@@ -117,6 +118,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self._cleaned_values: dict[tuple, tuple[bool, Any]] = {}
         self._unique_keys: dict[str, dict[tuple, Any]] = {}
         self._line_numbers: list[int] | None = None
+        self._formulas_without_value = False
+        self._formula_columns: list[str] = []
         self._change_reason = ""
         self._key_values: dict[str, Any] = {}
         self._changes: list[Change] = []
@@ -310,6 +313,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         present = set(dataset.headers)
         self._present = [field for field in self.diff_fields if field.column_name in present]
         self._line_numbers = getattr(dataset, "line_numbers", None)
+        self._formulas_without_value = getattr(dataset, "formulas_without_value", False)
+        self._formula_columns = []
         self.problems = []
         self._seen_keys = {}
         self._cleaned_values = {}
@@ -331,6 +336,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         """import-export's steps for a row, those of a row that is created or updated (rows are
         never deleted, and no diff is kept: ``save_instance`` notes what changes)."""
         row_result = self.get_row_result_class()()
+        if self._formulas_without_value:
+            row = self.without_formulas(row)
         try:
             self.before_import_row(row, **kwargs)
             instance, new = self.get_or_init_instance(instance_loader, row)
@@ -362,6 +369,20 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             )
         return row_result
 
+    def without_formulas(self, row: dict) -> dict:
+        """The row with its formulas saved without their value as empty cells, for the widgets;
+        their columns are kept for ``import_instance`` to report (the row itself, with the
+        formulas, is what the errors show)."""
+        self._formula_columns = [
+            column for column, value in row.items() if value.__class__ is FormulaWithoutValue
+        ]
+        if not self._formula_columns:
+            return row
+        return {
+            column: None if column in self._formula_columns else value
+            for column, value in row.items()
+        }
+
     def before_import_row(self, row, **kwargs) -> None:
         self._changes = []
         self._repr = ""
@@ -386,8 +407,11 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         errors: dict[str, list] = {}
         pending = {}
         known = self._key_values
+        uncomputed = self.report_formulas(errors) if self._formula_columns else ()
         for field in self._present:
             attribute = field.attribute
+            if field.column_name in uncomputed:
+                continue
             if attribute in known:
                 value = known[attribute]
             else:
@@ -416,6 +440,26 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self.check_row(row, errors)
         if errors:
             raise ValidationError(errors)
+
+    def report_formulas(self, errors: dict[str, list]) -> list[str]:
+        """An error in each of the row's columns that holds a formula saved without its value
+        (an ignored column aside); returns those columns."""
+        columns = []
+        for field in self.get_import_fields():
+            if field.column_name not in self._formula_columns:
+                continue
+            columns.append(field.column_name)
+            key = field.attribute if field in self._present else field.column_name
+            errors.setdefault(key, []).append(
+                ValidationError(
+                    gettext(
+                        "La cellule contient une formule sans valeur calculée : ouvrez le fichier "
+                        "dans Excel ou LibreOffice, enregistrez-le, puis importez-le à nouveau."
+                    ),
+                    code="formula",
+                )
+            )
+        return columns
 
     def check_row(self, row: dict, errors: dict[str, list]) -> None:
         """A subclass's checks of a row's other cells, adding to ``errors`` (by field name)."""
