@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -295,8 +295,10 @@ class Project(DerivedStrategyMixin):
         # p1, p2 … p10, as the seed numbers them (shorter codes first, then by code).
         ordering = ("strategy", Length("code"), "code")
         constraints = [
+            # Unique ignoring case: k1 and K1 would be the same project to the secretariat.
             models.UniqueConstraint(
-                fields=("strategy", "code"),
+                Lower("code"),
+                "strategy",
                 name="project_unique_code_per_strategy",
                 violation_error_message=_("Ce code de projet est déjà utilisé dans la stratégie."),
             ),

@@ -36,6 +36,7 @@ from import_export.results import RowResult
 from import_export.utils import atomic_if_using_transaction
 
 from spreadsheets.columns import ColumnsMixin
+from spreadsheets.constraints import RowConstraint, fold_key
 from spreadsheets.existing import BusinessKeyInstanceLoader, ExistingRows
 from spreadsheets.formulas import FormulaWithoutValue
 from spreadsheets.lookups import ScopedLookupWidget
@@ -153,6 +154,7 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             self._meta.model._default_manager.filter(**{self.scope_path: self.scope}),
             tuple(opts.get_field(name).attname for name in self.key_attributes),
             self.attach,
+            self.key_lowered,
         )
         for attribute in self.m2m_attributes:
             relation = opts.get_field(attribute)
@@ -187,6 +189,22 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
     def key_fields(self) -> list[fields.Field]:
         return [self.fields[name] for name in self.get_import_id_fields()]
 
+    @functools.cached_property
+    def key_lowered(self) -> tuple[bool, ...]:
+        """For each attribute of the business key, whether rows are matched on it ignoring case:
+        when the model's unique constraint on the key is on ``Lower(...)`` of it (codes unique
+        ignoring case, k1 and K1 being one project)."""
+        model = self._meta.model
+        for constraint in model._meta.constraints:
+            rule = RowConstraint.of(constraint, model, self.scope_field)
+            if rule is not None and rule.is_unique and rule.fields == set(self.key_attributes):
+                lowered = dict(zip(rule.key, rule.lowered, strict=True))
+                opts = model._meta
+                return tuple(
+                    lowered.get(opts.get_field(name).attname, False) for name in self.key_attributes
+                )
+        return tuple(False for _name in self.key_attributes)
+
     def row_key(self, row: dict) -> tuple | None:
         """The business key of a row, or None when its key cells cannot be read (their errors are
         reported on their columns). The cleaned key values are kept for ``import_instance``."""
@@ -201,6 +219,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
                 return None
             self._key_values[field.attribute] = value
             values.append(value.pk if isinstance(value, models.Model) else value)
+        if any(self.key_lowered):
+            return fold_key(tuple(values), self.key_lowered)
         return tuple(values)
 
     def describe_key(self, row: dict) -> str:
@@ -413,6 +433,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             if field.column_name in uncomputed:
                 continue
             if attribute in known:
+                if instance.pk is not None:
+                    continue  # the key found the row: "K1" keeps the code "k1" it matched
                 value = known[attribute]
             else:
                 try:

@@ -210,6 +210,17 @@ def test_values_and_indicators_accept_the_labels_of_the_templates_lists(strategy
     assert IndicatorValue.objects.get().indicator.code == "s1"
 
 
+def test_an_indicator_code_that_differs_only_by_case_updates_the_indicator(strategy, indicators):
+    content = xlsx(["Code", "Nom"], [["S1", "Renommé"]])
+
+    result = run(IndicatorResource, strategy, content)
+
+    assert result.problems == []
+    assert result.counts == {"new": 0, "update": 1, "skip": 0, "invalid": 0}
+    indicators[0].refresh_from_db()
+    assert (indicators[0].code, indicators[0].name) == ("s1", "Renommé")
+
+
 def test_values_round_trip_and_one_change_is_shown(strategy, indicators):
     for day in range(1, 6):
         IndicatorValueFactory(

@@ -222,6 +222,29 @@ def test_a_label_is_read_only_when_it_starts_with_a_measure_code(place):
     assert not Project.objects.exists()
 
 
+def test_a_code_that_differs_only_by_case_updates_the_project(place):
+    project = ProjectFactory(measure=place.measures.get(code="m2"), code="k1", title="Avant")
+
+    result = run(place, xlsx(["Code", "Titre", "Mesure"], [["K1", "Après", "M1"]]))
+
+    assert result.problems == []
+    assert result.counts == {"new": 0, "update": 1, "skip": 0, "invalid": 0}
+    project.refresh_from_db()
+    assert (project.code, project.title, project.measure.code) == ("k1", "Après", "m1")
+    assert Project.objects.count() == 1
+
+
+def test_codes_that_differ_only_by_case_are_one_project_in_a_file(place):
+    content = xlsx(["Code", "Titre", "Mesure"], [["k1", "Vélos", "m1"], ["K1", "Bus", "m1"]])
+
+    result = run(place, content)
+
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (3, "Code", "Code « K1 » figure déjà à la ligne 2 du fichier."),
+    ]
+    assert not Project.objects.exists()
+
+
 def test_every_bad_row_is_listed_with_its_line_column_and_message(place):
     ProjectFactory(measure=place.measures.get(code="m1"), code="p9")
     content = xlsx(

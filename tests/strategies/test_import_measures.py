@@ -86,6 +86,30 @@ def test_a_domain_label_of_another_axis_than_the_axis_column_is_refused(strategy
     ]
 
 
+def test_measure_codes_and_objective_codes_are_matched_ignoring_case(strategy, domains):
+    measure = MeasureFactory(domain=domains[1, "Mobilité"], code="m9", objective_code="o9")
+    content = xlsx(
+        HEADERS,
+        [
+            ["M9", "Renommée", 1, "Mobilité", "o9", None],  # measure m9
+            ["m1", "Objectif déjà pris", 1, "Mobilité", "O9", None],
+            ["m2", "Objectif en double", 1, "Mobilité", "o2", None],
+            ["m3", "Objectif en double", 1, "Mobilité", "O2", None],
+        ],
+    )
+
+    result = run(strategy, content)
+
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (3, "Code objectif", "Ce code d'objectif opérationnel est déjà utilisé dans la stratégie."),
+        (5, "Code objectif", "Ce code d'objectif opérationnel est déjà utilisé dans la stratégie."),
+    ]
+    fixed = xlsx(HEADERS, [["M9", "Renommée", 1, "Mobilité", "O9", None]])
+    assert run(strategy, fixed).counts == {"new": 0, "update": 1, "skip": 0, "invalid": 0}
+    measure.refresh_from_db()
+    assert (measure.code, measure.title, measure.objective_code) == ("m9", "Renommée", "O9")
+
+
 def test_measure_errors_name_their_column(strategy, domains):
     MeasureFactory(domain=domains[1, "Mobilité"], code="m9", objective_code="o9")
     content = xlsx(
