@@ -445,9 +445,10 @@ class Funding(models.Model):
 
 
 def suggest_project_code(strategy: Strategy | int, taken: Iterable[str] = ()) -> str:
-    """The next free "pN" code of the strategy (after the highest pN in use), skipping ``taken``."""
+    """The next free "pN" code of the strategy (after the highest pN in use), skipping ``taken``
+    (codes compared ignoring case: P7 takes p7)."""
     codes = set(Project.objects.filter(strategy=strategy).values_list("code", flat=True))
-    codes.update(taken)
+    codes = {code.lower() for code in [*codes, *taken]}
     numbers = [int(code[1:]) for code in codes if re.fullmatch(r"p\d+", code)]
     number = max(numbers, default=0) + 1
     while f"p{number}" in codes:
