@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
@@ -252,8 +252,10 @@ class Indicator(models.Model):
         ]
         ordering = ("strategy", Length("code"), "code")  # s1, s2 … s10
         constraints = [
+            # Unique ignoring case: s1 and S1 would be the same indicator to the secretariat.
             models.UniqueConstraint(
-                fields=("strategy", "code"),
+                Lower("code"),
+                "strategy",
                 name="indicator_unique_code_per_strategy",
                 violation_error_message=_(
                     "Ce code d'indicateur est déjà utilisé dans la stratégie."

@@ -45,6 +45,7 @@ class IndicatorResource(StrategyResource):
             Axis,
             "number",
             queryset=lambda strategy: Axis.objects.filter(strategy=strategy).order_by(),
+            label=lambda axis: f"{axis.number} – {axis.title}",
             unknown=_("Aucun axe numéro %(value)s dans la stratégie « %(strategy)s »."),
             description=_("numéro d'un axe de la stratégie (indicateur stratégique)"),
         ),
@@ -107,7 +108,7 @@ class IndicatorResource(StrategyResource):
         "Échéance": datetime.date(2028, 12, 31),
         "Fourchette : minimum": "",
         "Fourchette : maximum": "",
-        "Source": "Office fédéral de la statistique",
+        "Source": "Observatoire statistique",
         "Fréquence": "annuelle",
         "Description": "Nuitées dans l'hôtellerie de la région",
     }
@@ -160,7 +161,7 @@ class IndicatorValueResource(StrategyResource):
         "Indicateur": "s1",
         "Date": datetime.date(2025, 12, 31),
         "Valeur": 1325000,
-        "Source": "Office fédéral de la statistique",
+        "Source": "Observatoire statistique",
         "Commentaire": "Chiffre provisoire",
     }
 

@@ -467,9 +467,10 @@ class ProposalAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
         the forms). Returns how many were triaged, None when nothing was."""
         valid = common.is_valid() & all([form.is_valid() for _p, form in forms_by_proposal])
         if step == "retenir" and valid:
-            codes = [form.cleaned_data["code"] for _p, form in forms_by_proposal]
+            # Codes are unique ignoring case: p5 and P5 are one project.
+            codes = [form.cleaned_data["code"].lower() for _p, form in forms_by_proposal]
             for _proposal, form in forms_by_proposal:
-                if codes.count(form.cleaned_data["code"]) > 1:
+                if codes.count(form.cleaned_data["code"].lower()) > 1:
                     form.add_error("code", _("Ce code est donné à deux projets."))
                     valid = False
         if not valid:

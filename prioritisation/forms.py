@@ -272,7 +272,7 @@ class AcceptForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        if Project.objects.filter(strategy=self.proposal.strategy_id, code=code).exists():
+        if Project.objects.filter(strategy=self.proposal.strategy_id, code__iexact=code).exists():
             raise forms.ValidationError(_("Ce code de projet est déjà utilisé dans la stratégie."))
         return code
 

@@ -119,7 +119,7 @@ def set_aside_proposal(proposal: Proposal, reason: str) -> None:
 
 def retain_proposals(retained: Sequence[Retained], *, reason: str = "") -> list[Project]:
     """Retain every proposal of ``retained`` or none; returns the projects created."""
-    codes = [item.code for item in retained]
+    codes = [item.code.lower() for item in retained]  # unique ignoring case
     if len(set(codes)) != len(codes):
         raise ValidationError(_("Ce code est donné à deux projets."))
     with transaction.atomic():

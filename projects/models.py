@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -310,8 +310,10 @@ class Project(DerivedStrategyMixin):
         # p1, p2 … p10, as the seed numbers them (shorter codes first, then by code).
         ordering = ("strategy", Length("code"), "code")
         constraints = [
+            # Unique ignoring case: k1 and K1 would be the same project to the secretariat.
             models.UniqueConstraint(
-                fields=("strategy", "code"),
+                Lower("code"),
+                "strategy",
                 name="project_unique_code_per_strategy",
                 violation_error_message=_("Ce code de projet est déjà utilisé dans la stratégie."),
             ),
@@ -456,9 +458,10 @@ class Funding(models.Model):
 
 
 def suggest_project_code(strategy: Strategy | int, taken: Iterable[str] = ()) -> str:
-    """The next free "pN" code of the strategy (after the highest pN in use), skipping ``taken``."""
+    """The next free "pN" code of the strategy (after the highest pN in use), skipping ``taken``
+    (codes compared ignoring case: P7 takes p7)."""
     codes = set(Project.objects.filter(strategy=strategy).values_list("code", flat=True))
-    codes.update(taken)
+    codes = {code.lower() for code in [*codes, *taken]}
     numbers = [int(code[1:]) for code in codes if re.fullmatch(r"p\d+", code)]
     number = max(numbers, default=0) + 1
     while f"p{number}" in codes:

@@ -93,13 +93,13 @@ class ProjectResource(StrategyResource):
     }
     example: dict[str, Any] = {
         "Code": "p42",
-        "Titre": "Sentier didactique du bisse",
+        "Titre": "Sentier didactique",
         "Mesure": "m3",
         "Axe": 1,
         "Priorité": 1,
-        "Qui ?": "Commune de Lens",
+        "Qui ?": "Service technique",
         "Partenaires": "Office du tourisme",
-        "Communes": "Lens; Icogne",
+        "Communes": "Commune A; Commune B",
         "Thèmes": "Développement durable",
         "Début": datetime.date(2026, 3, 1),
         "Fin": datetime.date(2027, 10, 31),
@@ -109,7 +109,7 @@ class ProjectResource(StrategyResource):
         "Budget prévu": 120000,
         "Budget dépensé": 15000.5,
         "Nature du budget": "investissement",
-        "Description": "Panneaux le long du bisse, application de visite",
+        "Description": "Panneaux le long du sentier, application de visite",
     }
 
     class Meta:

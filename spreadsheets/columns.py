@@ -41,6 +41,8 @@ class ColumnsMixin:
     example: dict[str, Any] = {}
     #: Fields the export writes but the template leaves out (informative columns).
     export_only_fields: tuple[str, ...] = ()
+    #: The file's columns that the resource does not know (``canonical_headers``): ignored.
+    ignored_columns: tuple[str, ...] = ()
 
     @classmethod
     def get_display_name(cls) -> str:
@@ -92,8 +94,10 @@ class ColumnsMixin:
         return names
 
     def canonical_headers(self, headers: Iterable[Any]) -> list[str]:
-        """The file's headers as the resource's column names; raises ``SpreadsheetError`` (in
-        French) on an unknown or repeated column, or a missing key column."""
+        """The file's headers as the resource's column names. A column the resource does not know
+        (a clerk's « Remarques internes ») keeps its header, is ignored by the import and named in
+        ``header_warnings``. Raises ``SpreadsheetError`` (in French) on a repeated column or a
+        missing key column, naming the unknown ones too (one of them may be the key, misspelt)."""
         columns = [field.column_name for field in self.get_import_fields()]
         known = {normalize(column): column for column in columns}
         canonical, unknown, repeated = [], [], []
@@ -105,12 +109,8 @@ class ColumnsMixin:
             elif name in canonical:
                 repeated.append(name)
             canonical.append(name or text)
+        self.ignored_columns = tuple(unknown)
         problems = []
-        if unknown:
-            problems.append(
-                gettext("Colonnes inconnues : %(unknown)s.")
-                % {"unknown": ", ".join(quoted(text) for text in unknown)}
-            )
         if repeated:
             problems.append(
                 gettext("Colonnes en double : %(repeated)s.")
@@ -118,6 +118,12 @@ class ColumnsMixin:
             )
         missing = [name for name in self.key_columns if name not in canonical]
         if missing:
+            if unknown:
+                problems.insert(
+                    0,
+                    gettext("Colonnes inconnues : %(unknown)s.")
+                    % {"unknown": ", ".join(quoted(text) for text in unknown)},
+                )
             problems.append(
                 gettext("Colonnes obligatoires absentes : %(missing)s.")
                 % {"missing": ", ".join(quoted(name) for name in missing)}
@@ -129,6 +135,15 @@ class ColumnsMixin:
             )
             raise SpreadsheetError(" ".join(problems))
         return canonical
+
+    def header_warnings(self) -> list[str]:
+        """What the preview says of the columns ``canonical_headers`` found but ignores."""
+        rows = self._meta.model._meta.verbose_name_plural
+        return [
+            gettext("Colonne ignorée : %(column)s (inconnue pour les %(rows)s).")
+            % {"column": quoted(column), "rows": rows}
+            for column in self.ignored_columns
+        ]
 
     def column_of(self, name: str) -> str:
         """The column of a model field or resource field name, for messages."""

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 
 class Unsupported(Exception):
@@ -60,6 +61,18 @@ def _lookup_predicate(model: type[models.Model], path: str, rhs: Any) -> Predica
         return COMPARISONS[lookup](lhs, value)
 
     return predicate
+
+
+def _key_part(model: type[models.Model], expression: Any) -> tuple[str, str, bool]:
+    """An expression of a unique constraint as (field name, attname, compared lowercased): a
+    field, or ``Lower`` of a field (a code unique ignoring case)."""
+    if isinstance(expression, Lower):
+        (source,) = expression.get_source_expressions()
+        name, attname, _lowered = _key_part(model, source)
+        return name, attname, True
+    if isinstance(expression, F):
+        return expression.name, _attname(model, expression.name), False
+    raise Unsupported(expression)
 
 
 def compile_condition(condition: Q, model: type[models.Model]) -> Predicate:
@@ -121,13 +134,16 @@ def referenced_fields(condition: Q) -> set[str]:
 @dataclass(frozen=True)
 class RowConstraint:
     """A model constraint ready to be checked row after row in Python: a check constraint's
-    condition, or a unique constraint's key and the condition under which it applies."""
+    condition, or a unique constraint's key (fields, or ``Lower`` of fields: compared ignoring
+    case) and the condition under which it applies."""
 
     constraint: models.BaseConstraint
     #: The fields it is about (a code unique within the scope of the import is about the code).
     fields: frozenset[str]
     condition: Predicate | None = None
     key: tuple[str, ...] = ()
+    #: For each attribute of ``key``, whether it is compared lowercased (``Lower("code")``).
+    lowered: tuple[bool, ...] = ()
     #: A condition ``compile_condition`` cannot handle: the database checks it (one query).
     in_database: bool = False
 
@@ -144,15 +160,26 @@ class RowConstraint:
                 return cls(constraint, fields, compile_condition(constraint.condition, model))
             except Unsupported:  # pragma: no cover - every constraint of ours is supported
                 return cls(constraint, fields, in_database=True)
-        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-            fields = frozenset(constraint.fields) - {scope_field} or frozenset(constraint.fields)
+        if isinstance(constraint, models.UniqueConstraint):
+            try:
+                parts = [(name, _attname(model, name), False) for name in constraint.fields] or [
+                    _key_part(model, expression) for expression in constraint.expressions
+                ]
+            except Unsupported:  # pragma: no cover - every constraint of ours is supported
+                return None
+            names = frozenset(name for name, _attname, _lowered in parts)
             condition = (
                 compile_condition(constraint.condition, model)
                 if constraint.condition is not None
                 else None
             )
-            key = tuple(_attname(model, name) for name in constraint.fields)
-            return cls(constraint, fields, condition, key)
+            return cls(
+                constraint,
+                names - {scope_field} or names,
+                condition,
+                key=tuple(attname for _name, attname, _lowered in parts),
+                lowered=tuple(lowered for _name, _attname, lowered in parts),
+            )
         return None
 
     @property
@@ -169,7 +196,11 @@ class RowConstraint:
         if self.condition is not None and not self.condition(instance):
             return None
         key = tuple(getattr(instance, attname) for attname in self.key)
-        return None if None in key else key
+        if None in key:
+            return None
+        if any(self.lowered):
+            key = fold_key(key, self.lowered)
+        return key
 
     def broken(self, instance: models.Model, exclude: set[str]) -> bool:
         """Whether a check constraint is broken (False, not unknown, as SQL has it)."""
@@ -180,3 +211,12 @@ class RowConstraint:
                 return True
             return False
         return self.condition(instance) is False
+
+
+def fold_key(values: tuple, lowered: tuple[bool, ...]) -> tuple:
+    """A key's values, those compared ignoring case lowercased (as the database's ``LOWER``
+    compares the codes, which are ASCII)."""
+    return tuple(
+        value.lower() if fold and isinstance(value, str) else value
+        for value, fold in zip(values, lowered, strict=True)
+    )

@@ -1,6 +1,6 @@
 """The rows already in the database that an import may update, loaded once as tuples and found by
-their business key (``ExistingRows``), and the instance loader that finds them
-(``BusinessKeyInstanceLoader``): no query per row of the file."""
+their business key (``ExistingRows``; a code unique ignoring case found ignoring case), and the
+instance loader that finds them (``BusinessKeyInstanceLoader``): no query per row of the file."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import models
 from import_export.instance_loaders import BaseInstanceLoader
+
+from spreadsheets.constraints import fold_key
 
 
 class ExistingRows:
@@ -24,16 +26,24 @@ class ExistingRows:
         queryset: models.QuerySet,
         key: tuple[str, ...],
         attach: Callable[[models.Model], None],
+        lowered: tuple[bool, ...] = (),
     ) -> None:
         self.model = queryset.model
         self.db = queryset.db
         self.attnames = [field.attname for field in self.model._meta.concrete_fields]
         positions = [self.attnames.index(attname) for attname in key]
         self.attach = attach
-        self.rows = {
-            tuple(values[position] for position in positions): values
-            for values in queryset.order_by().values_list(*self.attnames)
-        }
+        rows = queryset.order_by().values_list(*self.attnames)
+        if any(lowered):
+            # Codes unique ignoring case: the row of "k1" is found by "K1" (folded by the resource).
+            self.rows = {
+                fold_key(tuple(values[position] for position in positions), lowered): values
+                for values in rows
+            }
+        else:
+            self.rows = {
+                tuple(values[position] for position in positions): values for values in rows
+            }
         self.links: dict[str, dict[Any, frozenset]] = {}
 
     def __len__(self) -> int:

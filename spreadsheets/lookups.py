@@ -17,15 +17,34 @@ from spreadsheets.text import LIST_SEPARATOR, fold, quoted
 if TYPE_CHECKING:
     from spreadsheets.resources import SpreadsheetResource
 
+#: What separates a row's key from its name in the template's lists ("m1 – Mobilité douce"), and
+#: the hyphen typed for it.
+LABEL_SEPARATORS = (" – ", " - ")
+
+
+def split_label(text: str) -> list[tuple[str, str]]:
+    """The ways a label of the template's lists splits into a key and a name, at the first
+    separator: ``[("m1", "Mobilité douce")]`` for "m1 – Mobilité douce"."""
+    parts = []
+    for separator in LABEL_SEPARATORS:
+        key, found, name = text.partition(separator)
+        if found and key.strip():
+            parts.append((key.strip(), name.strip()))
+    return parts
+
 
 class ScopedLookupWidget(widgets.ForeignKeyWidget):
     """A foreign key given by a business key within the scope of the import, found in a
     dictionary that one query fills on first use.
 
     ``queryset`` gives the candidates from the scope, ``key`` the text a row uses for each of them
-    (``field`` is what the export writes), ``unknown`` the message for a value that matches none
-    (with ``%(value)s``, and the scope under the resource's ``scope_name``, ``%(strategy)s`` for
-    a strategy)."""
+    (``field`` is what the export writes), ``label`` how the template's lists show each of them
+    (``str()`` by default), ``unknown`` the message for a value that matches none (with
+    ``%(value)s``, and the scope under the resource's ``scope_name``, ``%(strategy)s`` for a
+    strategy).
+
+    A cell may hold a label as the template's lists show it, "m1 – Mobilité douce" (or with a
+    hyphen): it names m1 when the text before the dash is a key of the scope."""
 
     def __init__(
         self,
@@ -36,11 +55,13 @@ class ScopedLookupWidget(widgets.ForeignKeyWidget):
         unknown: str,
         description: str,
         key: Callable[[models.Model], Any] | None = None,
+        label: Callable[[models.Model], str] = str,
         **kwargs,
     ) -> None:
         super().__init__(model, field=field, **kwargs)
         self.candidates = queryset
         self.key = key or (lambda obj: getattr(obj, field))
+        self.label = label
         self.unknown = unknown
         self.description = description
         self.resource: SpreadsheetResource | None = None
@@ -89,10 +110,19 @@ class ScopedLookupWidget(widgets.ForeignKeyWidget):
             found = matches[0] if len(matches) == 1 else None
         return found
 
+    def find_labelled(self, value: Any) -> models.Model | None:
+        """The candidate a label of the template's lists names ("m1 – Mobilité douce"): the one
+        whose key is the text before the dash, if any."""
+        for key, _name in split_label(self.normalize_key(value)):
+            found = self.find(key)
+            if found is not None:
+                return found
+        return None
+
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        found = self.find(value)
+        found = self.find(value) or self.find_labelled(value)
         if found is None:
             raise ValueError(self.unknown_message(quoted(value)))
         return found
@@ -106,7 +136,7 @@ class ScopedLookupWidget(widgets.ForeignKeyWidget):
         return str(self.description)
 
     def reference_label(self, obj: models.Model) -> str:
-        return str(obj)
+        return self.label(obj)
 
 
 class ScopedNamesWidget(widgets.ManyToManyWidget):

@@ -10,6 +10,8 @@ with their line numbers in the spreadsheet (``read_spreadsheet``).
 - An xlsx is read by python-calamine (values only: a formula's cached result), unless its sheets
   hold error cells (``#N/A``), which calamine reads as empty: openpyxl reads those
   (``load_workbook(read_only=True, data_only=True)``, with defusedxml) and keeps the error's text.
+  A formula saved without its result (by a program that computes nothing) is given as such
+  (``spreadsheets.formulas``), not as an empty cell.
   Neither expands XML entities: a workbook that declares some is refused.
 - Blank lines are skipped but the line numbers of the spreadsheet are kept, for the errors; the
   first line that is not blank holds the headers. A csv may be UTF-8 or Windows-1252, with ``;``,
@@ -34,6 +36,13 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from spreadsheets.formulas import (
+    FormulaWithoutValue,
+    chunk_overlap,
+    formulas_without_value,
+    may_hold_uncomputed,
+    with_formulas,
+)
 from spreadsheets.text import SpreadsheetError, file_size
 from spreadsheets.xlsx import FORMULA_TRIGGERS
 
@@ -49,6 +58,9 @@ class SheetRows(tablib.Dataset):
     """The rows read from a file, as a tablib dataset (what import-export imports) that keeps them
     as the tuples read, without a copy per row, and knows their line in the spreadsheet
     (``line_numbers``)."""
+
+    #: Whether a cell holds a formula saved without its value (``spreadsheets.formulas``).
+    formulas_without_value = False
 
     def __init__(self, headers: list[str], rows: list[tuple], line_numbers: list[int]) -> None:
         super().__init__()
@@ -194,12 +206,14 @@ DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 CHUNK = 1 << 20
 
 
-def has_error_cells(archive: zipfile.ZipFile) -> bool:
+def scan_parts(archive: zipfile.ZipFile) -> tuple[bool, set[str]]:
     """Whether a sheet of the workbook holds an error cell (or text that looks like one: openpyxl
-    then reads the workbook, which is slower but as right). A part that declares a document type
-    is refused: neither reader expands entities, but such a workbook is not one a spreadsheet
+    then reads the workbook, which is slower but as right), and the sheets that hold a formula
+    saved without its value (``spreadsheets.formulas``). A part that declares a document type is
+    refused: neither reader expands entities, but such a workbook is not one a spreadsheet
     application saves."""
     errors = False
+    uncomputed: set[str] = set()
     for name in archive.namelist():
         if not name.endswith((".xml", ".rels")):
             continue
@@ -209,22 +223,26 @@ def has_error_cells(archive: zipfile.ZipFile) -> bool:
             if DOCTYPE.search(chunk):
                 raise insecure()
             tail = b""
-            while sheet and not errors and chunk:
-                errors = ERROR_CELL.search(tail + chunk) is not None
-                tail, chunk = chunk[-32:], part.read(CHUNK)
-    return errors
+            while sheet and chunk and not (errors and name in uncomputed):
+                text = tail + chunk
+                errors = errors or ERROR_CELL.search(text) is not None
+                if name not in uncomputed and may_hold_uncomputed(text):
+                    uncomputed.add(name)
+                tail, chunk = chunk_overlap(text), part.read(CHUNK)
+    return errors, uncomputed
 
 
 def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
     """The lines of the first sheet of an xlsx, as ``(line number, values)``: the values as
     openpyxl gives them in ``data_only`` mode (dates as datetimes, whole numbers as ints, empty
-    cells as None, an error as its text)."""
+    cells as None, an error as its text), except a formula saved without its computed value,
+    given as a ``FormulaWithoutValue``."""
     archive = check_zip(data)
     try:
-        if has_error_cells(archive):
-            yield from openpyxl_rows(data)
-        else:
-            yield from calamine_rows(data)
+        errors, uncomputed = scan_parts(archive)
+        formulas = formulas_without_value(archive, uncomputed)
+        rows = openpyxl_rows(data) if errors else calamine_rows(data)
+        yield from with_formulas(rows, formulas) if formulas else rows
     except SpreadsheetError:
         raise
     except Exception as error:
@@ -314,7 +332,11 @@ def unreadable(error: Exception) -> SpreadsheetError:
 
 
 def read_xlsx(data: bytes) -> SheetRows:
-    return build_dataset(xlsx_rows(data))
+    dataset = build_dataset(xlsx_rows(data))
+    dataset.formulas_without_value = any(
+        value.__class__ is FormulaWithoutValue for values in dataset for value in values
+    )
+    return dataset
 
 
 # --- csv ------------------------------------------------------------------------------------------

@@ -36,7 +36,9 @@ from import_export.results import RowResult
 from import_export.utils import atomic_if_using_transaction
 
 from spreadsheets.columns import ColumnsMixin
+from spreadsheets.constraints import RowConstraint, fold_key
 from spreadsheets.existing import BusinessKeyInstanceLoader, ExistingRows
+from spreadsheets.formulas import FormulaWithoutValue
 from spreadsheets.lookups import ScopedLookupWidget
 from spreadsheets.results import (
     Change,
@@ -117,6 +119,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self._cleaned_values: dict[tuple, tuple[bool, Any]] = {}
         self._unique_keys: dict[str, dict[tuple, Any]] = {}
         self._line_numbers: list[int] | None = None
+        self._formulas_without_value = False
+        self._formula_columns: list[str] = []
         self._change_reason = ""
         self._key_values: dict[str, Any] = {}
         self._changes: list[Change] = []
@@ -150,6 +154,7 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             self._meta.model._default_manager.filter(**{self.scope_path: self.scope}),
             tuple(opts.get_field(name).attname for name in self.key_attributes),
             self.attach,
+            self.key_lowered,
         )
         for attribute in self.m2m_attributes:
             relation = opts.get_field(attribute)
@@ -184,6 +189,22 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
     def key_fields(self) -> list[fields.Field]:
         return [self.fields[name] for name in self.get_import_id_fields()]
 
+    @functools.cached_property
+    def key_lowered(self) -> tuple[bool, ...]:
+        """For each attribute of the business key, whether rows are matched on it ignoring case:
+        when the model's unique constraint on the key is on ``Lower(...)`` of it (codes unique
+        ignoring case, k1 and K1 being one project)."""
+        model = self._meta.model
+        for constraint in model._meta.constraints:
+            rule = RowConstraint.of(constraint, model, self.scope_field)
+            if rule is not None and rule.is_unique and rule.fields == set(self.key_attributes):
+                lowered = dict(zip(rule.key, rule.lowered, strict=True))
+                opts = model._meta
+                return tuple(
+                    lowered.get(opts.get_field(name).attname, False) for name in self.key_attributes
+                )
+        return tuple(False for _name in self.key_attributes)
+
     def row_key(self, row: dict) -> tuple | None:
         """The business key of a row, or None when its key cells cannot be read (their errors are
         reported on their columns). The cleaned key values are kept for ``import_instance``."""
@@ -198,6 +219,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
                 return None
             self._key_values[field.attribute] = value
             values.append(value.pk if isinstance(value, models.Model) else value)
+        if any(self.key_lowered):
+            return fold_key(tuple(values), self.key_lowered)
         return tuple(values)
 
     def describe_key(self, row: dict) -> str:
@@ -234,6 +257,7 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
                 **kwargs,
             )
         result.file_errors = file_errors(result)
+        result.warnings = self.header_warnings()
         result.counts = result_counts(result)
         result.scope = self.scope
         if not hasattr(result, "problems"):
@@ -309,6 +333,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         present = set(dataset.headers)
         self._present = [field for field in self.diff_fields if field.column_name in present]
         self._line_numbers = getattr(dataset, "line_numbers", None)
+        self._formulas_without_value = getattr(dataset, "formulas_without_value", False)
+        self._formula_columns = []
         self.problems = []
         self._seen_keys = {}
         self._cleaned_values = {}
@@ -330,6 +356,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         """import-export's steps for a row, those of a row that is created or updated (rows are
         never deleted, and no diff is kept: ``save_instance`` notes what changes)."""
         row_result = self.get_row_result_class()()
+        if self._formulas_without_value:
+            row = self.without_formulas(row)
         try:
             self.before_import_row(row, **kwargs)
             instance, new = self.get_or_init_instance(instance_loader, row)
@@ -361,6 +389,20 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             )
         return row_result
 
+    def without_formulas(self, row: dict) -> dict:
+        """The row with its formulas saved without their value as empty cells, for the widgets;
+        their columns are kept for ``import_instance`` to report (the row itself, with the
+        formulas, is what the errors show)."""
+        self._formula_columns = [
+            column for column, value in row.items() if value.__class__ is FormulaWithoutValue
+        ]
+        if not self._formula_columns:
+            return row
+        return {
+            column: None if column in self._formula_columns else value
+            for column, value in row.items()
+        }
+
     def before_import_row(self, row, **kwargs) -> None:
         self._changes = []
         self._repr = ""
@@ -385,9 +427,14 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         errors: dict[str, list] = {}
         pending = {}
         known = self._key_values
+        uncomputed = self.report_formulas(errors) if self._formula_columns else ()
         for field in self._present:
             attribute = field.attribute
+            if field.column_name in uncomputed:
+                continue
             if attribute in known:
+                if instance.pk is not None:
+                    continue  # the key found the row: "K1" keeps the code "k1" it matched
                 value = known[attribute]
             else:
                 try:
@@ -415,6 +462,26 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self.check_row(row, errors)
         if errors:
             raise ValidationError(errors)
+
+    def report_formulas(self, errors: dict[str, list]) -> list[str]:
+        """An error in each of the row's columns that holds a formula saved without its value
+        (an ignored column aside); returns those columns."""
+        columns = []
+        for field in self.get_import_fields():
+            if field.column_name not in self._formula_columns:
+                continue
+            columns.append(field.column_name)
+            key = field.attribute if field in self._present else field.column_name
+            errors.setdefault(key, []).append(
+                ValidationError(
+                    gettext(
+                        "La cellule contient une formule sans valeur calculée : ouvrez le fichier "
+                        "dans Excel ou LibreOffice, enregistrez-le, puis importez-le à nouveau."
+                    ),
+                    code="formula",
+                )
+            )
+        return columns
 
     def check_row(self, row: dict, errors: dict[str, list]) -> None:
         """A subclass's checks of a row's other cells, adding to ``errors`` (by field name)."""

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -605,13 +605,16 @@ class Measure(DerivedStrategyMixin):
             "code",
         )
         constraints = [
+            # Unique ignoring case: k1 and K1 would be the same measure to the secretariat.
             models.UniqueConstraint(
-                fields=("strategy", "code"),
+                Lower("code"),
+                "strategy",
                 name="measure_unique_code_per_strategy",
                 violation_error_message=_("Ce code de mesure est déjà utilisé dans la stratégie."),
             ),
             models.UniqueConstraint(
-                fields=("strategy", "objective_code"),
+                Lower("objective_code"),
+                "strategy",
                 condition=~Q(objective_code=""),
                 name="measure_unique_objective_code_per_strategy",
                 violation_error_message=_(

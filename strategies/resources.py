@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from spreadsheets.lookups import ScopedLookupWidget, ScopedNamesWidget
+from spreadsheets.lookups import ScopedLookupWidget, ScopedNamesWidget, split_label
 from spreadsheets.text import fold, normalize, quoted
 from spreadsheets.widgets import IntegerWidget, TextWidget
 
@@ -72,6 +72,20 @@ class DomainWidget(ScopedLookupWidget):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         number = self.axis_number(row or {})
+        try:
+            return self.by_title(value, number)
+        except ValueError:
+            # "2 – Énergie", as the template's list shows it: the domain of that axis (the one of
+            # the "Axe" column, when given).
+            for axis, title in split_label(self.normalize_key(value)):
+                if axis.isdigit() and number in (None, int(axis)):
+                    found = self.find(f"{int(axis)}|{title}")
+                    if found is not None:
+                        return found
+            raise
+
+    def by_title(self, value, number: int | None) -> Domain:
+        """The domain of that title, in the axis numbered ``number`` when given."""
         if number is not None:
             found = self.find(f"{number}|{self.normalize_key(value)}")
             if found is None:

@@ -187,6 +187,40 @@ def test_values_are_found_by_indicator_code_and_date(strategy, indicators):
     assert indicators[1].values.get().value == 7
 
 
+def test_values_and_indicators_accept_the_labels_of_the_templates_lists(strategy, axis):
+    axis.title = "Attractivité"
+    axis.save()
+    MeasureFactory(domain__axis=axis, code="m1", title="Mobilité douce")
+    IndicatorFactory(axis=axis, code="s1", name="Nuitées")
+    indicators = xlsx(
+        ["Code", "Nom", "Niveau", "Axe", "Mesure", "État visé"],
+        [
+            ["s2", "Emplois", "stratégique", "1 – Attractivité", None, 10],
+            ["o1", "Vélos", "opérationnel", None, "m1 – Mobilité douce", 10],
+        ],
+    )
+    values = xlsx(["Indicateur", "Date", "Valeur"], [["s1 – Nuitées", "31.12.2025", 42]])
+
+    created = run(IndicatorResource, strategy, indicators)
+    measured = run(IndicatorValueResource, strategy, values)
+
+    assert created.problems == [] and measured.problems == []
+    assert Indicator.objects.get(code="s2").axis == axis
+    assert Indicator.objects.get(code="o1").measure.code == "m1"
+    assert IndicatorValue.objects.get().indicator.code == "s1"
+
+
+def test_an_indicator_code_that_differs_only_by_case_updates_the_indicator(strategy, indicators):
+    content = xlsx(["Code", "Nom"], [["S1", "Renommé"]])
+
+    result = run(IndicatorResource, strategy, content)
+
+    assert result.problems == []
+    assert result.counts == {"new": 0, "update": 1, "skip": 0, "invalid": 0}
+    indicators[0].refresh_from_db()
+    assert (indicators[0].code, indicators[0].name) == ("s1", "Renommé")
+
+
 def test_values_round_trip_and_one_change_is_shown(strategy, indicators):
     for day in range(1, 6):
         IndicatorValueFactory(

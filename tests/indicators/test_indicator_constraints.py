@@ -44,6 +44,16 @@ def test_indicator_codes_are_unique_within_a_strategy(strategy, axis, measure):
     ]
 
 
+def test_indicator_codes_are_unique_within_a_strategy_ignoring_case(strategy, axis, measure):
+    IndicatorFactory(axis=axis, code="i1")
+    duplicate = IndicatorFactory.build(operational=True, measure=measure, code="I1")
+
+    assert_rejected_by_db(duplicate, "indicator_unique_code_per_strategy")
+    assert validation_messages(duplicate) == [
+        "Ce code d'indicateur est déjà utilisé dans la stratégie."
+    ]
+
+
 def test_the_same_indicator_code_may_be_used_in_two_strategies(axis):
     IndicatorFactory(axis=axis, code="i1")
     other = IndicatorFactory.build(axis=AxisFactory(), code="i1")

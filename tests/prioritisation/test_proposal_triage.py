@@ -203,6 +203,13 @@ def test_suggested_codes_follow_the_highest_p_code(setting):
     assert suggest_project_code(strategy, taken=["p10"]) == "p11"
 
 
+def test_suggested_codes_skip_a_code_written_in_capitals(setting):
+    ProjectFactory(measure=setting["measure"], code="P9")
+
+    assert suggest_project_code(setting["strategy"]) == "p10"
+    assert suggest_project_code(setting["strategy"], taken=["P10"]) == "p11"
+
+
 # --- The admin ----------------------------------------------------------------------------------
 
 
@@ -287,6 +294,25 @@ def test_admin_accept_with_bad_input_saves_nothing_and_says_why(secretariat, set
     assert response.status_code == 200
     assert "Ce code est donné à deux projets." in response.content.decode()
     data[f"p{second.pk}-code"] = "p1"  # already a project
+    response = secretariat.post(triage_url("retenir", first, second), data)
+    assert "Ce code de projet est déjà utilisé dans la stratégie." in response.content.decode()
+    assert Project.objects.count() == 1
+    assert set(Proposal.objects.values_list("status", flat=True)) == {"new"}
+
+
+def test_admin_accept_refuses_codes_that_differ_only_by_case(secretariat, setting):
+    first = setting["proposal"]
+    second = ProposalFactory(strategy=setting["strategy"], title="Deuxième")
+    data = {}
+    for proposal, code in ((first, "p5"), (second, "P5")):
+        data |= {
+            f"p{proposal.pk}-measure": setting["measure"].pk,
+            f"p{proposal.pk}-code": code,
+            f"p{proposal.pk}-priority": "2",
+        }
+    response = secretariat.post(triage_url("retenir", first, second), data)
+    assert "Ce code est donné à deux projets." in response.content.decode()
+    data[f"p{second.pk}-code"] = "P1"  # p1 is a project
     response = secretariat.post(triage_url("retenir", first, second), data)
     assert "Ce code de projet est déjà utilisé dans la stratégie." in response.content.decode()
     assert Project.objects.count() == 1

@@ -190,6 +190,61 @@ def test_a_project_is_found_by_strategy_and_code(place):
     assert (here.title, elsewhere.title) == ("Renommé", "Ailleurs")
 
 
+def test_a_measure_given_as_the_templates_label_is_read_as_its_code(place):
+    content = xlsx(
+        ["Code", "Titre", "Mesure"],
+        [
+            ["p1", "Vélos", "m1 – Mobilité douce"],  # as the template's list shows it
+            ["p2", "Parking d'échange", "m2 - Parkings"],  # with a hyphen
+            ["p3", "Casse", "M1 – mobilité douce"],
+        ],
+    )
+
+    result = run(place, content)
+
+    assert result.problems == []
+    measures = dict(Project.objects.values_list("code", "measure__code"))
+    assert measures == {"p1": "m1", "p2": "m2", "p3": "m1"}
+
+
+def test_a_label_is_read_only_when_it_starts_with_a_measure_code(place):
+    content = xlsx(
+        ["Code", "Titre", "Mesure"],
+        [["p1", "Vélos", "m9 – Mobilité douce"], ["p2", "Bus", "Mobilité – douce"]],
+    )
+
+    result = run(place, content)
+
+    assert [(problem.line, problem.message) for problem in result.problems] == [
+        (2, f"Aucune mesure de code « m9 – Mobilité douce » dans la stratégie « {place} »."),
+        (3, f"Aucune mesure de code « Mobilité – douce » dans la stratégie « {place} »."),
+    ]
+    assert not Project.objects.exists()
+
+
+def test_a_code_that_differs_only_by_case_updates_the_project(place):
+    project = ProjectFactory(measure=place.measures.get(code="m2"), code="k1", title="Avant")
+
+    result = run(place, xlsx(["Code", "Titre", "Mesure"], [["K1", "Après", "M1"]]))
+
+    assert result.problems == []
+    assert result.counts == {"new": 0, "update": 1, "skip": 0, "invalid": 0}
+    project.refresh_from_db()
+    assert (project.code, project.title, project.measure.code) == ("k1", "Après", "m1")
+    assert Project.objects.count() == 1
+
+
+def test_codes_that_differ_only_by_case_are_one_project_in_a_file(place):
+    content = xlsx(["Code", "Titre", "Mesure"], [["k1", "Vélos", "m1"], ["K1", "Bus", "m1"]])
+
+    result = run(place, content)
+
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (3, "Code", "Code « K1 » figure déjà à la ligne 2 du fichier."),
+    ]
+    assert not Project.objects.exists()
+
+
 def test_every_bad_row_is_listed_with_its_line_column_and_message(place):
     ProjectFactory(measure=place.measures.get(code="m1"), code="p9")
     content = xlsx(

@@ -50,6 +50,37 @@ def test_project_codes_are_unique_within_a_strategy(strategy, measure):
     ]
 
 
+def test_project_codes_are_unique_within_a_strategy_ignoring_case(strategy, measure):
+    ProjectFactory(measure=measure, code="k1")
+    duplicate = ProjectFactory.build(measure=in_strategy(strategy), code="K1")
+
+    assert_rejected_by_db(duplicate, "project_unique_code_per_strategy")
+    assert validation_messages(duplicate, exclude={"strategy"}) == [
+        "Ce code de projet est déjà utilisé dans la stratégie."
+    ]
+
+
+def test_project_model_form_refuses_a_code_that_differs_only_by_case(strategy, measure):
+    ProjectFactory(measure=measure, code="k1")
+    form_class = modelform_factory(Project, fields=("measure", "code", "title", "status"))
+    form = form_class(
+        data={"measure": measure.pk, "code": "K1", "title": "Doublon", "status": "planned"}
+    )
+
+    assert not form.is_valid()
+    assert form.errors[NON_FIELD_ERRORS] == [
+        "Ce code de projet est déjà utilisé dans la stratégie."
+    ]
+
+
+def test_a_project_may_change_the_case_of_its_own_code(measure):
+    project = ProjectFactory(measure=measure, code="k1")
+    project.code = "K1"
+
+    project.full_clean()
+    project.save()
+
+
 def test_the_same_project_code_may_be_used_in_two_strategies(measure):
     ProjectFactory(measure=measure, code="p1")
     other = ProjectFactory.build(measure=MeasureFactory(), code="p1")

@@ -17,6 +17,7 @@ from openpyxl.utils.datetime import MAC_EPOCH
 from projects.models import Project
 from spreadsheets import reader
 from spreadsheets.formats import XLSX, SpreadsheetFile
+from spreadsheets.formulas import FormulaWithoutValue
 from spreadsheets.reader import xlsx_rows
 from spreadsheets.text import SpreadsheetError
 from tests.factories import MeasureFactory
@@ -327,6 +328,9 @@ def test_cells_are_read_as_openpyxl_reads_them():
     ours = [list(values) for _line, values in xlsx_rows(content)]
     reference = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     theirs = [list(row) for row in reference.worksheets[0].iter_rows(values_only=True)]
+    # But for the formulas, saved without their value (tests/spreadsheets/test_formula_cells.py).
+    assert (theirs[1][7], theirs[2][7]) == (None, None)
+    theirs[1][7], theirs[2][7] = FormulaWithoutValue("=B2*2"), FormulaWithoutValue("=B3")
 
     assert [row + [None] * (8 - len(row)) for row in ours] == theirs
 

@@ -168,6 +168,16 @@ def test_measure_codes_are_unique_within_a_strategy(strategy):
     )
 
 
+def test_measure_codes_are_unique_within_a_strategy_ignoring_case(strategy):
+    MeasureFactory(domain__axis__strategy=strategy, code="m1")
+    duplicate = Measure(domain=DomainFactory(axis__strategy=strategy), code="M1", title="Doublon")
+
+    assert_rejected_by_db(duplicate, "measure_unique_code_per_strategy")
+    assert validation_messages(duplicate) == [
+        "Ce code de mesure est déjà utilisé dans la stratégie."
+    ]
+
+
 def test_the_same_measure_code_may_be_used_in_two_strategies(strategy):
     first = MeasureFactory(domain__axis__strategy=strategy, code="m1")
     second = MeasureFactory(code="m1")
@@ -231,6 +241,18 @@ def test_objective_codes_are_unique_within_a_strategy_when_given(strategy):
     blank.save()  # a second blank objective code is fine
     duplicate = Measure(
         domain=DomainFactory(axis__strategy=strategy), code="m-dup", title="x", objective_code="oo1"
+    )
+
+    assert_rejected_by_db(duplicate, "measure_unique_objective_code_per_strategy")
+    assert validation_messages(duplicate) == [
+        "Ce code d'objectif opérationnel est déjà utilisé dans la stratégie."
+    ]
+
+
+def test_objective_codes_are_unique_within_a_strategy_ignoring_case(strategy):
+    MeasureFactory(domain__axis__strategy=strategy, objective_code="oo1")
+    duplicate = Measure(
+        domain=DomainFactory(axis__strategy=strategy), code="m-dup", title="x", objective_code="OO1"
     )
 
     assert_rejected_by_db(duplicate, "measure_unique_objective_code_per_strategy")

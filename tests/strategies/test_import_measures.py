@@ -60,6 +60,56 @@ def test_measures_find_their_domain_by_axis_and_title(strategy, domains):
     assert all(measure.strategy == strategy for measure in Measure.objects.all())
 
 
+def test_a_domain_given_as_the_templates_label_is_found_in_its_axis(strategy, domains):
+    content = xlsx(
+        HEADERS,
+        [
+            ["m1", "Solaire", None, "2 – Énergie", None, None],  # as the template's list shows it
+            ["m2", "Chauffage", 1, "1 - Énergie", None, None],
+        ],
+    )
+
+    result = run(strategy, content)
+
+    assert result.problems == []
+    assert Measure.objects.get(code="m1").domain == domains[2, "Énergie"]
+    assert Measure.objects.get(code="m2").domain == domains[1, "Énergie"]
+
+
+def test_a_domain_label_of_another_axis_than_the_axis_column_is_refused(strategy, domains):
+    content = xlsx(HEADERS, [["m1", "Vélos", 2, "1 – Mobilité", None, None]])
+
+    result = run(strategy, content)
+
+    assert [(problem.column, problem.message) for problem in result.problems] == [
+        ("Domaine d'intervention", "L'axe 2 n'a pas de domaine d'intervention « 1 – Mobilité »."),
+    ]
+
+
+def test_measure_codes_and_objective_codes_are_matched_ignoring_case(strategy, domains):
+    measure = MeasureFactory(domain=domains[1, "Mobilité"], code="m9", objective_code="o9")
+    content = xlsx(
+        HEADERS,
+        [
+            ["M9", "Renommée", 1, "Mobilité", "o9", None],  # measure m9
+            ["m1", "Objectif déjà pris", 1, "Mobilité", "O9", None],
+            ["m2", "Objectif en double", 1, "Mobilité", "o2", None],
+            ["m3", "Objectif en double", 1, "Mobilité", "O2", None],
+        ],
+    )
+
+    result = run(strategy, content)
+
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (3, "Code objectif", "Ce code d'objectif opérationnel est déjà utilisé dans la stratégie."),
+        (5, "Code objectif", "Ce code d'objectif opérationnel est déjà utilisé dans la stratégie."),
+    ]
+    fixed = xlsx(HEADERS, [["M9", "Renommée", 1, "Mobilité", "O9", None]])
+    assert run(strategy, fixed).counts == {"new": 0, "update": 1, "skip": 0, "invalid": 0}
+    measure.refresh_from_db()
+    assert (measure.code, measure.title, measure.objective_code) == ("m9", "Renommée", "O9")
+
+
 def test_measure_errors_name_their_column(strategy, domains):
     MeasureFactory(domain=domains[1, "Mobilité"], code="m9", objective_code="o9")
     content = xlsx(

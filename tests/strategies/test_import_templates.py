@@ -4,9 +4,14 @@ export, with the same French columns, so that an exported file can be edited and
 import pytest
 from django.contrib.auth import get_user_model
 
+from demo import data as demo_data
 from indicators.models import Indicator, IndicatorValue
+from indicators.resources import IndicatorResource, IndicatorValueResource
 from projects.models import Project
+from projects.resources import ProjectResource
+from spreadsheets.template import import_template
 from strategies.models import Currency, Measure
+from strategies.resources import MeasureResource
 from tests.currencies import strategy_in
 from tests.import_files import admin_url, export, open_xlsx
 
@@ -83,3 +88,59 @@ def test_the_template_of_a_strategy_without_amounts_names_no_currency(admin_clie
     rows = help_rows(admin_client, Measure, f"?strategy={strategy.pk}")
 
     assert not any(str(row[0]).startswith("Montants en") for row in rows)
+
+
+RESOURCES = [MeasureResource, ProjectResource, IndicatorResource, IndicatorValueResource]
+#: Words that tie an example to a real place or country (the demo's communes among them).
+PLACE_WORDS = [*demo_data.COMMUNES, "Crans", "Montana", "Valais", "Sierre", "bisse", "fédéral"]
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda cls: cls.__name__)
+def test_the_template_example_row_names_no_real_place(resource_class):
+    data = open_xlsx(import_template(resource_class())).worksheets[0]
+
+    example = [str(cell.value) for cell in data[2] if cell.value not in (None, "")]
+    assert example
+    for word in PLACE_WORDS:
+        assert not [value for value in example if word.casefold() in value.casefold()], word
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda cls: cls.__name__)
+def test_the_template_names_no_currency(resource_class):
+    help_sheet = open_xlsx(import_template(resource_class())).worksheets[1]
+
+    texts = [str(value) for row in help_sheet.iter_rows(values_only=True) for value in row if value]
+    for currency in ("franc", "CHF", "euro", "€"):
+        assert not [text for text in texts if currency in text], currency
+
+
+def test_the_project_template_shows_amounts_in_the_territorys_currency():
+    data, help_sheet = open_xlsx(import_template(ProjectResource())).worksheets
+
+    explained = {row[0]: row[2] for row in help_sheet.iter_rows(values_only=True) if row[0]}
+    assert explained["Budget prévu"] == (
+        "Montant sans signe négatif, dans la monnaie du territoire."
+    )
+    assert explained["Budget dépensé"] == explained["Budget prévu"]
+    headers = [cell.value for cell in data[1]]
+    example = dict(zip(headers, [cell.value for cell in data[2]], strict=True))
+    assert example["Communes"] == "Commune A; Commune B"
+    assert example["Titre"] == "Sentier didactique"
+    assert example["Qui ?"] == "Service technique"
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda cls: cls.__name__)
+def test_every_value_the_strategys_template_lists_is_read_as_what_it_names(demo, resource_class):
+    resource = resource_class(strategy=demo)
+    reference = resource.reference_lists()
+    assert reference
+
+    for field in resource.diff_fields:
+        if field.column_name not in reference:
+            continue
+        widget = field.widget
+        lookup = getattr(widget, "lookup", widget)
+        named = {lookup.reference_label(obj): obj for obj in lookup.objects().values()}
+        for label in reference[field.column_name]:
+            read = widget.clean(label, row={})
+            assert (read if isinstance(read, list) else [read]) == [named[label]], label
