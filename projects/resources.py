@@ -39,7 +39,7 @@ class ProjectResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     title = Field("title", "Titre", widget=TextWidget())
     measure = Field("measure", "Mesure", widget=measure_widget())
-    axis = Field("axis", "Axe", widget=axis_widget())
+    axis = Field("axis", "Axe", widget=axis_widget(), saves_null_values=False)
     priority = Field(
         "priority",
         "Priorité",
@@ -88,8 +88,8 @@ class ProjectResource(StrategyResource):
         "Fin": _("Ne peut pas précéder le début. Vide si inconnue."),
         "Statut": _("« à venir » par défaut."),
         "Avancement (%)": _("De 0 à 100. Vide si inconnu."),
-        "Budget prévu": _("Un montant, sans signe négatif."),
-        "Budget dépensé": _("Un montant, sans signe négatif."),
+        "Budget prévu": _("Montant sans signe négatif, dans la monnaie du territoire."),
+        "Budget dépensé": _("Montant sans signe négatif, dans la monnaie du territoire."),
     }
     example: dict[str, Any] = {
         "Code": "p42",

@@ -137,7 +137,7 @@ class DomainWidget(ScopedLookupWidget):
 class MeasureResource(StrategyResource):
     code = Field("code", "Code", widget=TextWidget())
     title = Field("title", "Titre", widget=TextWidget())
-    axis = Field("axis", "Axe", widget=axis_widget())
+    axis = Field("axis", "Axe", widget=axis_widget(), saves_null_values=False)
     domain = Field("domain", "Domaine d'intervention", widget=DomainWidget())
     objective_code = Field("objective_code", "Code objectif", widget=TextWidget())
     operational_objective = Field(
