@@ -30,7 +30,11 @@ def measure_widget() -> ScopedLookupWidget:
         Measure,
         "code",
         queryset=lambda strategy: Measure.objects.filter(strategy=strategy).order_by(),
-        unknown=_("Aucune mesure de code %(value)s dans la stratégie « %(strategy)s »."),
+        unknown=_(
+            "Aucune mesure de code %(value)s dans la stratégie « %(strategy)s » : importez "
+            "d'abord les mesures (et leurs domaines), ou tout le plan d'un coup avec le classeur "
+            "de la stratégie."
+        ),
         description=_("code d'une mesure de la stratégie (m1, m2…)"),
     )
 

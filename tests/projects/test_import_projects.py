@@ -216,8 +216,16 @@ def test_a_label_is_read_only_when_it_starts_with_a_measure_code(place):
     result = run(place, content)
 
     assert [(problem.line, problem.message) for problem in result.problems] == [
-        (2, f"Aucune mesure de code « m9 – Mobilité douce » dans la stratégie « {place} »."),
-        (3, f"Aucune mesure de code « Mobilité – douce » dans la stratégie « {place} »."),
+        (
+            2,
+            f"Aucune mesure de code « m9 – Mobilité douce » dans la stratégie « {place} »"
+            f" : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup avec le classeur de la stratégie.",
+        ),
+        (
+            3,
+            f"Aucune mesure de code « Mobilité – douce » dans la stratégie « {place} »"
+            f" : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup avec le classeur de la stratégie.",
+        ),
     ]
     assert not Project.objects.exists()
 
@@ -278,7 +286,12 @@ def test_every_bad_row_is_listed_with_its_line_column_and_message(place):
 
     problems = [(problem.line, problem.column, problem.message) for problem in result.problems]
     assert problems == [
-        (3, "Mesure", f"Aucune mesure de code « m99 » dans la stratégie « {place} »."),
+        (
+            3,
+            "Mesure",
+            f"Aucune mesure de code « m99 » dans la stratégie « {place} »"
+            f" : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup avec le classeur de la stratégie.",
+        ),
         (4, "Début, Fin", "La fin ne peut pas précéder le début."),
         (6, "Priorité", "« 5 » n'est pas une valeur possible : 1 – haute, 2 – moyenne, 3 – basse."),
         (7, "Budget prévu", "« beaucoup » n'est pas un nombre."),
