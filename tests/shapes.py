@@ -70,6 +70,8 @@ NORD_NAMES = {
     "measure": {"singular": "orientation", "plural": "orientations", "gender": "f", "prefix": "o"},
 }
 
+NORD_ENJEUX = ("Attractivité du territoire", "Transitions", "Solidarités")
+
 #: The Nord's portfolio: 280 projects, 91 of them engaged (en cours, en pause, bloqué, réalisé).
 NORD_ENGAGED = {"in_progress": 60, "paused": 8, "blocked": 5, "done": 18}
 NORD_PROJECTS = 280
@@ -110,8 +112,8 @@ def nord_strategy() -> Strategy:
         level_names=NORD_NAMES,
     )
     measures = []
-    for number in range(1, 4):
-        axis = Axis.objects.create(strategy=strategy, number=number, title=f"Enjeu {number}")
+    for number, title in enumerate(NORD_ENJEUX, start=1):
+        axis = Axis.objects.create(strategy=strategy, number=number, title=title)
         for index in range(1, 4):
             measures.append(
                 Measure.objects.create(

@@ -212,7 +212,7 @@ def test_the_ccvh_cockpit_shows_orientations_and_actions_without_empty_columns(a
 def test_the_nord_cockpit_names_enjeux_and_orientations(admin_client):
     strategy = nord_strategy()
     html = admin_client.get(reverse("cockpit:strategy", args=[strategy.pk])).content.decode()
-    assert "Enjeu 1 : Enjeu 1" in html
+    assert "Enjeu 1 : Attractivité du territoire" in html
     assert 'name="domain"' not in html
     axis = strategy.axes.first()
     table = admin_client.get(reverse("cockpit:axis_table", args=[strategy.pk, axis.pk]))
