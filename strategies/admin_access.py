@@ -210,7 +210,14 @@ def check_version(obj: models.Model, seen_version: str) -> None:
     model = type(obj)
     connection = connections[router.db_for_write(model)]
     if connection.in_atomic_block and connection.features.has_select_for_update:
-        list(model._default_manager.select_for_update().filter(pk=obj.pk).values_list("pk"))
+        # Only this row, without the joins of the default ordering (a nullable parent, such as a
+        # measure's domain, is an outer join that PostgreSQL refuses to lock).
+        rows = model._default_manager.filter(pk=obj.pk).order_by()
+        if connection.features.has_select_for_update_of:
+            rows = rows.select_for_update(of=("self",))
+        else:
+            rows = rows.select_for_update()
+        list(rows.values_list("pk"))
     latest = latest_record(obj)
     current = "" if latest is None else str(latest.history_id)
     if seen_version == current:
