@@ -140,7 +140,10 @@ class ProjectAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryAdm
             _("Calendrier et avancement"),
             {"fields": ("start_date", "end_date", "status", "status_comment", "progress")},
         ),
-        (_("Budget"), {"fields": ("budget_planned", "budget_spent", "budget_kind")}),
+        (
+            _("Budget"),
+            {"fields": ("budget_planned", "budget_committed", "budget_spent", "budget_kind")},
+        ),
     )
 
     def get_queryset(self, request):

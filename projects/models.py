@@ -278,6 +278,14 @@ class Project(DerivedStrategyMixin):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    budget_committed = models.DecimalField(
+        _("budget engagé"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     budget_spent = models.DecimalField(
         _("budget dépensé"),
         max_digits=14,
@@ -342,6 +350,11 @@ class Project(DerivedStrategyMixin):
                     status__in=["planned", "in_progress", "done", "paused", "blocked", "abandoned"]
                 ),
                 name="project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_committed__isnull=True) | Q(budget_committed__gte=0),
+                name="project_budget_committed_not_negative",
+                violation_error_message=_("Un budget ne peut pas être négatif."),
             ),
             models.CheckConstraint(
                 condition=Q(budget_kind__in=["", "investment", "operating"]),

@@ -176,7 +176,7 @@ def test_tables_are_frozen_filtered_and_print_on_a4_landscape(pack):
     assert cockpit.print_title_rows == "$1:$2"
     projects = pack["Projets"]
     assert projects.freeze_panes == "A2"
-    assert projects.auto_filter.ref == f"A1:T{projects.max_row}"
+    assert projects.auto_filter.ref == f"A1:U{projects.max_row}"
     assert projects["A1"].font.b
     assert projects["A1"].fill.fgColor.rgb.endswith("1F4E79")
     for ws in pack.worksheets:
@@ -250,12 +250,17 @@ def test_values_sheet_holds_the_history_and_charts_plot_it(pack):
 def test_projects_sheet_has_every_field_with_fundings_as_text(pack, demo):
     ws = pack["Projets"]
     assert [cell.value for cell in ws[1]][:4] == ["Code", "Titre", "Axe", "Mesure"]
-    assert ws["T1"].value == "Total des financements"
+    assert [ws[f"{column}1"].value for column in "PQR"] == [
+        "Budget prévu",
+        "Budget engagé",
+        "Budget dépensé",
+    ]
+    assert ws["U1"].value == "Total des financements"
     p2 = row_of(ws, 1, "p2")
-    fundings = ws.cell(row=p2, column=19).value
+    fundings = ws.cell(row=p2, column=20).value
     assert "Canton du Valais 2\u202f000\u202f000 (acquis)" in fundings
-    assert ws.cell(row=p2, column=20).value == 19500000
-    assert ws.cell(row=p2, column=20).number_format == '#,##0 "CHF"'
+    assert ws.cell(row=p2, column=21).value == 19500000
+    assert ws.cell(row=p2, column=21).number_format == '#,##0 "CHF"'
     assert ws.cell(row=p2, column=15).value == 1
     assert ws.cell(row=p2, column=15).number_format == "0 %"
     assert ws.cell(row=p2, column=10).number_format == "DD.MM.YYYY"
