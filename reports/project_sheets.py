@@ -1,5 +1,6 @@
 """The pack's project list: every project of the pack's axes with its measure, people, communes,
-themes, dates, status, mark, progress, budget and fundings (three queries for the relations)."""
+themes, dates, status, mark (and the flag of one ending after the horizon), progress, budget
+(planned, committed, spent) and fundings (three queries for the relations)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from spreadsheets.xlsx import RED, Book, Column, Table, yes_no
 from steering.table import AxisBlock
 from strategies.models import Strategy
 
-from .cells import MARK_FILLS, mark_words, project_mark
+from .cells import after_horizon_of, fill, mark_words, project_mark
 
 PROJECT_COLUMNS = [
     Column(gettext_lazy("Code"), 8),
@@ -79,7 +80,7 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
     statuses = {value: str(label) for value, label in Project.Status.choices}
     budget_kinds = {value: str(label) for value, label in Project.BudgetKind.choices}
     yes, no = yes_no(True), yes_no(False)
-    mark_texts: dict[tuple[Mark, str], str] = {}
+    mark_texts: dict[tuple[Mark, str, bool], str] = {}
     sheet = book.sheet(_("Projets"), [c.width for c in PROJECT_COLUMNS], freeze_row=2)
     table = Table(sheet, PROJECT_COLUMNS)
     for block in axes:
@@ -89,10 +90,10 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
             late = getattr(project, "currently_late", None)
             late = project.is_late() if late is None else late
             mark = project_mark(project)
-            key = (mark, project.status)
+            key = (mark, project.status, after_horizon_of(project))
             if key not in mark_texts:
-                mark_texts[key] = mark_words(mark, project.status)
-            fills = {13: MARK_FILLS[mark]}
+                mark_texts[key] = mark_words(*key)
+            fills = {13: fill(mark)}
             if late:
                 fills[14] = RED
             table.add(
