@@ -1,17 +1,34 @@
-"""The cockpit's filters: a GET form, so that a filtered view has a URL to share and reload."""
+"""The cockpit's filters: a GET form, so that a filtered view has a URL to share and reload.
+
+Every count of the rollups links to the cockpit filtered to exactly the projects it counts: by
+status (``status=blocked``), mark (``mark=unscheduled``), late (``late=on``), engaged
+(``engaged=on``), all but the abandoned (``active=on``) and ending after the horizon
+(``after_horizon=on``), with the axis (``axis=<pk>``) for an axis's rollup.
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
-from projects.models import Project
+from projects.models import AFTER_HORIZON, Mark, Project, agree
 from strategies.models import Axis, Commune, Domain, Measure, Strategy, Theme
 
 #: The filters that select projects (the others select the structure: axis, domain, theme).
-PROJECT_FILTERS = ("commune", "status", "priority", "lead", "late")
+PROJECT_FILTERS = (
+    "commune",
+    "status",
+    "mark",
+    "priority",
+    "lead",
+    "late",
+    "engaged",
+    "active",
+    "after_horizon",
+)
 
 
 class ListedChoiceIterator(forms.models.ModelChoiceIterator):
@@ -53,8 +70,12 @@ class CockpitFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    mark = forms.ChoiceField(label=_("État"), choices=(), required=False)
     lead = forms.ChoiceField(label=_("Qui ?"), choices=(), required=False)
     late = forms.BooleanField(label=_("En retard seulement"), required=False)
+    engaged = forms.BooleanField(required=False)
+    active = forms.BooleanField(required=False)
+    after_horizon = forms.BooleanField(required=False)
     q = forms.CharField(
         label=_("Recherche"),
         required=False,
@@ -88,6 +109,15 @@ class CockpitFilterForm(forms.Form):
             .distinct()
         )
         self.fields["lead"].choices = [("", _("Tous")), *((lead, lead) for lead in leads)]
+        self.fields["mark"].choices = [("", _("Tous")), *((m.value, m.text) for m in Mark)]
+        # « Engagés », « Hors abandonnés », agreeing with what the strategy calls its projects.
+        feminine = strategy.levels.project.feminine
+        self.fields["engaged"].label = agree(gettext("engagé"), 2, feminine).capitalize()
+        self.fields["active"].label = (
+            gettext("hors %(abandoned)s")
+            % {"abandoned": agree(str(Project.Status.ABANDONED.label), 2, feminine)}
+        ).capitalize()
+        self.fields["after_horizon"].label = str(AFTER_HORIZON).capitalize()
 
     @property
     def filters(self) -> dict:
@@ -131,6 +161,14 @@ class CockpitFilterForm(forms.Form):
             projects = projects.filter(communes=filters["commune"])
         if "status" in filters:
             projects = projects.filter(status=filters["status"])
+        if "mark" in filters:
+            projects = projects.filter(current_mark=filters["mark"])
+        if "engaged" in filters:
+            projects = projects.filter(Project.engaged_q())
+        if "active" in filters:
+            projects = projects.exclude(status=Project.Status.ABANDONED)
+        if "after_horizon" in filters:
+            projects = projects.filter(after_horizon=True)
         if "priority" in filters:
             projects = projects.filter(priority=filters["priority"])
         if "lead" in filters:

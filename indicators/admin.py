@@ -102,8 +102,9 @@ class IndicatorAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryA
     def status_mark(self, indicator: Indicator) -> str:
         evaluation = self._evaluation(indicator)
         return format_html(
-            '<span class="mark status-{}" title="{}">{} {}</span>',
+            '<span class="mark status-{} tone-{}" title="{}">{} {}</span>',
             evaluation.status.value,
+            evaluation.status.colour,
             evaluation.explanation,
             evaluation.symbol,
             evaluation.status.label,

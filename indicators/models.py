@@ -25,10 +25,13 @@ RANGE_WARNING_SHARE = Decimal("0.10")
 
 
 class Status(models.TextChoices):
+    """What the cockpit says of an indicator: one word (its label), one symbol and one colour per
+    status, used by every page, the admin, the pack and "what changed". Computed, never stored."""
+
     ACHIEVED = "achieved", _("atteint")
     ON_TRACK = "on_track", _("en bonne voie")
     WARNING = "warning", _("à surveiller")
-    OFF_TRACK = "off_track", _("en retard")
+    OFF_TRACK = "off_track", _("hors trajectoire")
     NO_DATA = "no_data", _("sans donnée")
 
     @property
@@ -41,15 +44,21 @@ class Status(models.TextChoices):
             "no_data": "?",
         }[self.value]
 
+    @property
+    def colour(self) -> str:
+        """As a project's marks: the class ``tone-<colour>``, the pack's fill."""
+        return {
+            "achieved": "green",
+            "on_track": "green",
+            "warning": "amber",
+            "off_track": "red",
+            "no_data": "grey",
+        }[self.value]
 
-#: What each indicator status says, in words, beside its symbol and colour (pages and pack).
-STATUS_WORDS = {
-    Status.ACHIEVED: _("atteint"),
-    Status.ON_TRACK: _("en bonne voie"),
-    Status.WARNING: _("attention"),
-    Status.OFF_TRACK: _("hors trajectoire"),
-    Status.NO_DATA: _("sans donnée"),
-}
+    @property
+    def text(self) -> str:
+        """« ✗ hors trajectoire »: the symbol and the word."""
+        return f"{self.symbol} {self.label}"
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,20 @@ from strategies.import_admin import SpreadsheetAdminMixin
 from strategies.models import Axis
 from strategies.money import format_money
 
-from .models import Funding, Mark, Project, today
+from .models import Funding, Mark, Project, mark_word, today
 from .resources import ProjectResource
 
 
-def mark_html(mark: str) -> str:
-    """The cockpit mark as the seed writes it (✓ ! ✗), with its meaning as a tooltip."""
-    label = Mark(mark).label
+def mark_html(mark: str, status: str = "") -> str:
+    """The cockpit mark with its symbol, word and colour, as on the cockpit (« ✓ réalisé » for a
+    done project)."""
+    mark = Mark(mark)
     return format_html(
-        '<span class="mark mark-{}" title="{}">{}</span>', mark, label, Mark(mark).symbol
+        '<span class="mark mark-{} tone-{}">{} {}</span>',
+        mark.value,
+        mark.colour,
+        mark.symbol,
+        mark_word(mark, status),
     )
 
 
@@ -67,7 +72,7 @@ class MarkListFilter(admin.SimpleListFilter):
     parameter_name = "mark"
 
     def lookups(self, request, model_admin):
-        return Mark.choices
+        return [(mark.value, mark.text) for mark in Mark]
 
     def queryset(self, request, queryset):
         if self.value() in Mark.values:
@@ -178,7 +183,10 @@ class ProjectAdmin(
             _("Calendrier et avancement"),
             {"fields": ("start_date", "end_date", "status", "status_comment", "progress")},
         ),
-        (_("Budget"), {"fields": ("budget_planned", "budget_spent", "budget_kind")}),
+        (
+            _("Budget"),
+            {"fields": ("budget_planned", "budget_committed", "budget_spent", "budget_kind")},
+        ),
     )
     #: Budgets shown with their currency when the user may only view the project.
     budget_displays = {"budget_planned": "budget", "budget_spent": "spent_budget"}
@@ -219,11 +227,12 @@ class ProjectAdmin(
 
     @admin.display(description=_("ok"), ordering="current_mark")
     def cockpit_mark(self, project: Project) -> str:
-        return mark_html(project.current_mark)
+        return mark_html(project.current_mark, project.status)
 
-    @admin.display(description=_("en retard"), boolean=True, ordering="currently_late")
-    def late(self, project: Project) -> bool:
-        return project.currently_late
+    @admin.display(description=_("en retard"), ordering="currently_late", empty_value="")
+    def late(self, project: Project) -> str:
+        """« ✗ en retard », as the cockpit says it, or nothing."""
+        return mark_html(Mark.LATE) if project.currently_late else ""
 
     @admin.action(description=_("Changer le statut des projets sélectionnés"))
     def change_status(self, request, queryset):

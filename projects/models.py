@@ -1,6 +1,12 @@
-"""Projects: the implementation side of the cascade, their fundings, their cockpit mark (✓ / ! / ✗),
-lateness and the implementation rollup of any group of them. (How they are prioritised lives in the
-prioritisation app.)"""
+"""Projects: the implementation side of the cascade, their fundings, their cockpit mark (✓ / ! / ✗ /
+?), lateness and the implementation rollup of any group of them. (How they are prioritised lives in
+the prioritisation app.)
+
+The words of the implementation side are defined here once, each with its symbol and colour: a
+project's status (``Project.Status``), its mark (``Mark``) and the flag of a project ending after
+its strategy's horizon (``AFTER_HORIZON``). Pages, the admin, the pack and "what changed" read
+them from here.
+"""
 
 from __future__ import annotations
 
@@ -45,26 +51,63 @@ DUE_SOON_DAYS = 30
 DUE_SOON_PROGRESS = 50
 
 
-class Mark(models.TextChoices):
-    """The cockpit's "ok" column: ✓ / ! / ✗, abandoned projects apart."""
+#: The colours of the vocabulary: the class ``tone-<colour>`` on the pages and in the admin, the
+#: cell fill in the pack (``reports.cells.FILLS``).
+GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 
-    OK = "ok", _("✓ dans les temps")
-    WARNING = "warning", _("! à surveiller")
-    LATE = "ko", _("✗ en retard ou bloqué")
+
+class Mark(models.TextChoices):
+    """The cockpit's "ok" column: one mark per project, each with one word (its label), one symbol
+    and one colour. The marks are computed, never stored; ``ko`` is the value the late mark has
+    always had."""
+
+    OK = "ok", _("dans les temps")
+    WARNING = "warning", _("à surveiller")
+    LATE = "ko", _("en retard")
+    BLOCKED = "blocked", _("bloqué")
+    UNSCHEDULED = "unscheduled", _("non planifié")
     ABANDONED = "abandoned", _("abandonné")
 
     @property
     def symbol(self) -> str:
-        return {"ok": "✓", "warning": "!", "ko": "✗", "abandoned": "–"}[self.value]
+        return {
+            "ok": "✓",
+            "warning": "!",
+            "ko": "✗",
+            "blocked": "✗",
+            "unscheduled": "?",
+            "abandoned": "–",
+        }[self.value]
+
+    @property
+    def colour(self) -> str:
+        return {
+            "ok": GREEN,
+            "warning": AMBER,
+            "ko": RED,
+            "blocked": RED,
+            "unscheduled": GREY,
+            "abandoned": GREY,
+        }[self.value]
+
+    @property
+    def text(self) -> str:
+        """« ✓ dans les temps »: the symbol and the word."""
+        return f"{self.symbol} {self.label}"
 
 
-#: What each project mark says, in words, beside its symbol and colour (pages and pack).
-MARK_WORDS = {
-    Mark.OK: _("dans les temps"),
-    Mark.WARNING: _("attention"),
-    Mark.LATE: _("en retard"),
-    Mark.ABANDONED: _("abandonné"),
-}
+#: The flag beside the mark of a project that ends after its strategy's horizon (amber).
+AFTER_HORIZON = _("après l'horizon")
+AFTER_HORIZON_SYMBOL = "⚑"
+AFTER_HORIZON_COLOUR = AMBER
+
+
+def agree(word: str, count: int, feminine: bool = False) -> str:
+    """A French participle agreeing with ``count`` things of a gender: « bloqué » → « bloqués »,
+    « bloquée », « bloquées ». Other words (« en retard », English words) are left as they are."""
+    if not word.endswith("é"):
+        return word
+    return f"{word}{'e' if feminine else ''}{'s' if count > 1 else ''}"
 
 
 def today() -> datetime.date:
@@ -79,10 +122,13 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(Project.late_q(on or today()))
 
     def with_mark(self, on: datetime.date | None = None) -> ProjectQuerySet:
-        """Annotate ``current_mark`` (a Mark value) and ``currently_late`` (a bool), computed by the
-        database with the same rules as ``Project.mark()`` and ``Project.is_late()``."""
+        """Annotate ``current_mark`` (a Mark value), ``currently_late`` and ``after_horizon``
+        (bools), computed by the database with the same rules as ``Project.mark()``,
+        ``Project.is_late()`` and ``Project.ends_after_horizon()``."""
         return self.annotate(
-            current_mark=Project.mark_expression(on), currently_late=Project.late_expression(on)
+            current_mark=Project.mark_expression(on),
+            currently_late=Project.late_expression(on),
+            after_horizon=Project.after_horizon_expression(),
         )
 
     def rollup(self, on: datetime.date | None = None) -> ImplementationRollup:
@@ -92,22 +138,26 @@ class ProjectQuerySet(models.QuerySet):
     def rollup_by(
         self, key: str, on: datetime.date | None = None
     ) -> dict[int, ImplementationRollup]:
-        """One rollup per value of ``key`` (``"measure"``, ``"axis"``)."""
+        """One rollup per value of ``key`` (``"measure"``, ``"axis"``, ``"strategy"``)."""
         rows = self.order_by().values(key).annotate(**_rollup_aggregates(on))
         return {row[key]: ImplementationRollup.from_row(row) for row in rows}
 
 
+#: The marks a rollup counts with the mark's expression; a blocked or abandoned project's mark is
+#: its status's.
+_COUNTED_MARKS = (Mark.OK, Mark.WARNING, Mark.LATE, Mark.UNSCHEDULED)
+
+
 def _rollup_aggregates(on: datetime.date | None) -> dict:
     mark = Project.mark_expression(on)
+    not_abandoned = ~Q(status=Project.Status.ABANDONED)
     return {
         "n_total": Count("pk"),
-        "n_ok": Count("pk", filter=Q(_mark_q(mark, Mark.OK))),
-        "n_warning": Count("pk", filter=Q(_mark_q(mark, Mark.WARNING))),
-        "n_ko": Count("pk", filter=Q(_mark_q(mark, Mark.LATE))),
-        "n_abandoned": Count("pk", filter=Q(status=Project.Status.ABANDONED)),
-        "n_done": Count("pk", filter=Q(status=Project.Status.DONE)),
-        "n_late": Count("pk", filter=Project.late_q(on or today())),
-        "budget_planned": Sum("budget_planned", filter=~Q(status=Project.Status.ABANDONED)),
+        **{f"mark_{m.value}": Count("pk", filter=_mark_q(mark, m)) for m in _COUNTED_MARKS},
+        **{f"status_{s.value}": Count("pk", filter=Q(status=s)) for s in Project.Status},
+        "n_after_horizon": Count("pk", filter=Project.after_horizon_q()),
+        "budget_planned": Sum("budget_planned", filter=not_abandoned),
+        "budget_committed": Sum("budget_committed"),
         "budget_spent": Sum("budget_spent"),
     }
 
@@ -121,78 +171,125 @@ def _mark_q(mark_expression, value: str) -> Q:
 
 @dataclass(frozen=True)
 class ImplementationRollup:
-    """Projects by cockpit mark, share done, late count and budget, for any group of projects.
+    """A group of projects counted the way a funder reads them: by mark, by status, engaged (en
+    cours, en pause, bloqué or réalisé) over all but the abandoned ones, ending after the
+    strategy's horizon, and the budget planned, committed and spent.
 
-    Abandoned projects are counted apart and left out of the share done and the planned budget.
+    ``marks`` and ``statuses`` hold a count for every mark and every status. Late and blocked are
+    counted apart: a blocked project is never late (``Project.is_late``). Abandoned projects are
+    left out of the share done, of the engaged ones and of the planned budget; what they committed
+    or spent stays committed or spent.
     """
 
     total: int = 0
-    ok: int = 0
-    warning: int = 0
-    late_or_blocked: int = 0
-    abandoned: int = 0
-    done: int = 0
-    late: int = 0
-    budget_planned: Decimal = Decimal(0)
-    budget_spent: Decimal = Decimal(0)
     marks: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    after_horizon: int = 0
+    budget_planned: Decimal = Decimal(0)
+    budget_committed: Decimal = Decimal(0)
+    budget_spent: Decimal = Decimal(0)
+
+    def __post_init__(self) -> None:
+        # Every mark and every status, in their order, zero when absent.
+        marks = {mark.value: self.marks.get(mark.value, 0) for mark in Mark}
+        statuses = {status.value: self.statuses.get(status.value, 0) for status in Project.Status}
+        object.__setattr__(self, "marks", marks)
+        object.__setattr__(self, "statuses", statuses)
 
     @classmethod
     def from_row(cls, row: dict) -> ImplementationRollup:
-        counts = {
-            "ok": row["n_ok"] or 0,
-            "warning": row["n_warning"] or 0,
-            "ko": row["n_ko"] or 0,
-            "abandoned": row["n_abandoned"] or 0,
-        }
+        statuses = {status.value: row[f"status_{status.value}"] or 0 for status in Project.Status}
+        marks = {mark.value: row[f"mark_{mark.value}"] or 0 for mark in _COUNTED_MARKS}
+        marks[Mark.BLOCKED] = statuses[Project.Status.BLOCKED]
+        marks[Mark.ABANDONED] = statuses[Project.Status.ABANDONED]
         return cls(
             total=row["n_total"] or 0,
-            ok=counts["ok"],
-            warning=counts["warning"],
-            late_or_blocked=counts["ko"],
-            abandoned=counts["abandoned"],
-            done=row["n_done"] or 0,
-            late=row["n_late"] or 0,
+            marks=marks,
+            statuses=statuses,
+            after_horizon=row["n_after_horizon"] or 0,
             budget_planned=row["budget_planned"] or Decimal(0),
+            budget_committed=row["budget_committed"] or Decimal(0),
             budget_spent=row["budget_spent"] or Decimal(0),
-            marks=counts,
         )
 
     @classmethod
-    def of(cls, projects: list[Project], on: datetime.date) -> ImplementationRollup:
+    def of(
+        cls, projects: list[Project], on: datetime.date, horizon: datetime.date
+    ) -> ImplementationRollup:
         """The same rollup computed in Python, for projects that are not rows of the table (a
-        past state read back from the history). Tested to agree with ``ProjectQuerySet.rollup``."""
-        counts = {"ok": 0, "warning": 0, "ko": 0, "abandoned": 0}
-        keys = {Mark.OK: "ok", Mark.WARNING: "warning", Mark.LATE: "ko"}
-        done = late = 0
-        planned = spent = Decimal(0)
+        past state read back from the history), ``horizon`` being their strategy's. Tested to
+        agree with ``ProjectQuerySet.rollup``."""
+        marks: dict[str, int] = {}
+        statuses: dict[str, int] = {}
+        after_horizon = 0
+        planned = committed = spent = Decimal(0)
         for project in projects:
-            mark = project.mark(on)
-            if project.status == Project.Status.ABANDONED:
-                counts["abandoned"] += 1
-            else:
-                counts[keys[mark]] += 1
+            mark = project.mark(on).value
+            marks[mark] = marks.get(mark, 0) + 1
+            statuses[project.status] = statuses.get(project.status, 0) + 1
+            after_horizon += project.ends_after_horizon(horizon)
+            if project.status != Project.Status.ABANDONED:
                 planned += project.budget_planned or 0
-            done += project.status == Project.Status.DONE
-            late += project.is_late(on)
+            committed += project.budget_committed or 0
             spent += project.budget_spent or 0
         return cls(
             total=len(projects),
-            ok=counts["ok"],
-            warning=counts["warning"],
-            late_or_blocked=counts["ko"],
-            abandoned=counts["abandoned"],
-            done=done,
-            late=late,
+            marks=marks,
+            statuses=statuses,
+            after_horizon=after_horizon,
             budget_planned=planned,
+            budget_committed=committed,
             budget_spent=spent,
-            marks=counts,
         )
 
     @property
+    def ok(self) -> int:
+        return self.marks[Mark.OK]
+
+    @property
+    def warning(self) -> int:
+        return self.marks[Mark.WARNING]
+
+    @property
+    def late(self) -> int:
+        """Late projects: the late mark (``Project.is_late``), blocked ones apart."""
+        return self.marks[Mark.LATE]
+
+    @property
+    def blocked(self) -> int:
+        return self.marks[Mark.BLOCKED]
+
+    @property
+    def unscheduled(self) -> int:
+        return self.marks[Mark.UNSCHEDULED]
+
+    @property
+    def abandoned(self) -> int:
+        return self.marks[Mark.ABANDONED]
+
+    @property
+    def done(self) -> int:
+        return self.statuses[Project.Status.DONE]
+
+    @property
+    def engaged(self) -> int:
+        """En cours, en pause, bloqués or réalisés."""
+        return sum(self.statuses[status] for status in ENGAGED_STATUSES)
+
+    @property
     def active(self) -> int:
-        """Projects that count for the share done: all but the abandoned ones."""
+        """Projects that count for the share done and the engaged ones: all but the abandoned."""
         return self.total - self.abandoned
+
+    @property
+    def mark_counts(self) -> list[tuple[Mark, int]]:
+        """Each mark of the projects still pursued with its count (abandoned ones apart)."""
+        return [(mark, self.marks[mark]) for mark in Mark if mark != Mark.ABANDONED]
+
+    @property
+    def status_counts(self) -> list[tuple[Project.Status, int]]:
+        """Each status with its count, in the order of a project's life."""
+        return [(status, self.statuses[status]) for status in STATUS_ORDER]
 
     @property
     def percent_done(self) -> Decimal | None:
@@ -215,6 +312,33 @@ class Project(DerivedStrategyMixin):
         PAUSED = "paused", _("en pause")
         BLOCKED = "blocked", _("bloqué")
         ABANDONED = "abandoned", _("abandonné")
+
+        @property
+        def symbol(self) -> str:
+            return {
+                "planned": "○",
+                "in_progress": "◐",
+                "done": "✓",
+                "paused": "‖",
+                "blocked": "✗",
+                "abandoned": "–",
+            }[self.value]
+
+        @property
+        def colour(self) -> str:
+            return {
+                "planned": GREY,
+                "in_progress": GREEN,
+                "done": GREEN,
+                "paused": AMBER,
+                "blocked": RED,
+                "abandoned": GREY,
+            }[self.value]
+
+        @property
+        def text(self) -> str:
+            """« ◐ en cours »: the symbol and the word."""
+            return f"{self.symbol} {self.label}"
 
     class Priority(models.IntegerChoices):
         HIGH = 1, _("1 – haute")
@@ -273,6 +397,14 @@ class Project(DerivedStrategyMixin):
     )
     budget_planned = models.DecimalField(
         _("budget prévu"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_committed = models.DecimalField(
+        _("budget engagé"),
         max_digits=14,
         decimal_places=2,
         null=True,
@@ -341,6 +473,11 @@ class Project(DerivedStrategyMixin):
                 violation_error_message=_("Un budget ne peut pas être négatif."),
             ),
             models.CheckConstraint(
+                condition=Q(budget_committed__isnull=True) | Q(budget_committed__gte=0),
+                name="project_budget_committed_not_negative",
+                violation_error_message=_("Un budget ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
                 condition=Q(
                     status__in=["planned", "in_progress", "done", "paused", "blocked", "abandoned"]
                 ),
@@ -358,12 +495,13 @@ class Project(DerivedStrategyMixin):
     # --- Domain rules -------------------------------------------------------------------------
 
     def is_late(self, on: datetime.date | None = None) -> bool:
-        """Late: the end date is past and the project is neither done nor abandoned."""
+        """Late: the end date is past and the project is neither done, abandoned nor blocked (a
+        blocked project is counted as blocked, never as late)."""
         on = on or today()
         return (
             self.end_date is not None
             and self.end_date < on
-            and self.status not in (self.Status.DONE, self.Status.ABANDONED)
+            and self.status not in (self.Status.DONE, self.Status.ABANDONED, self.Status.BLOCKED)
         )
 
     def is_due_soon(self, on: datetime.date | None = None) -> bool:
@@ -375,27 +513,75 @@ class Project(DerivedStrategyMixin):
             and (self.progress is None or self.progress < DUE_SOON_PROGRESS)
         )
 
+    def is_unscheduled(self) -> bool:
+        """Not yet scheduled: not started (à venir), with neither a start nor an end date."""
+        return (
+            self.status == self.Status.PLANNED and self.start_date is None and self.end_date is None
+        )
+
+    def is_engaged(self) -> bool:
+        return self.status in ENGAGED_STATUSES
+
+    def ends_after_horizon(self, horizon: datetime.date | None = None) -> bool:
+        """The end date is after the strategy's horizon (``Strategy.horizon_date``, or
+        ``horizon``); abandoned projects are apart."""
+        horizon = horizon or self.strategy.horizon_date
+        return (
+            self.end_date is not None
+            and self.end_date > horizon
+            and self.status != self.Status.ABANDONED
+        )
+
     def mark(self, on: datetime.date | None = None) -> Mark:
         """The cockpit mark; the same rules as ``mark_expression`` (tested to agree)."""
         if self.status == self.Status.ABANDONED:
             return Mark.ABANDONED
         if self.status == self.Status.DONE:
             return Mark.OK
-        if self.status == self.Status.BLOCKED or self.is_late(on):
+        if self.status == self.Status.BLOCKED:
+            return Mark.BLOCKED
+        if self.is_late(on):
             return Mark.LATE
         if self.status == self.Status.PAUSED or self.is_due_soon(on):
             return Mark.WARNING
+        if self.is_unscheduled():
+            return Mark.UNSCHEDULED
         return Mark.OK
 
     @staticmethod
     def late_q(on: datetime.date) -> Q:
-        return Q(end_date__lt=on) & ~Q(status__in=[Project.Status.DONE, Project.Status.ABANDONED])
+        return Q(end_date__lt=on) & ~Q(
+            status__in=[Project.Status.DONE, Project.Status.ABANDONED, Project.Status.BLOCKED]
+        )
+
+    @staticmethod
+    def unscheduled_q() -> Q:
+        return Q(status=Project.Status.PLANNED, start_date__isnull=True, end_date__isnull=True)
+
+    @staticmethod
+    def engaged_q() -> Q:
+        return Q(status__in=ENGAGED_STATUSES)
+
+    @staticmethod
+    def after_horizon_q() -> Q:
+        """``ends_after_horizon`` in SQL: after 31 December of the strategy's horizon year."""
+        return Q(end_date__year__gt=F("strategy__horizon_year")) & ~Q(
+            status=Project.Status.ABANDONED
+        )
 
     @staticmethod
     def late_expression(on: datetime.date | None = None) -> Case:
         # A CASE, not the bare condition: without an end date the condition is NULL, not false.
         return Case(
             When(Project.late_q(on or today()), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+
+    @staticmethod
+    def after_horizon_expression() -> Case:
+        return Case(
+            When(Project.after_horizon_q(), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -408,7 +594,8 @@ class Project(DerivedStrategyMixin):
         return Case(
             When(status=status.ABANDONED, then=Value(Mark.ABANDONED.value)),
             When(status=status.DONE, then=Value(Mark.OK.value)),
-            When(Q(status=status.BLOCKED) | Q(end_date__lt=on), then=Value(Mark.LATE.value)),
+            When(status=status.BLOCKED, then=Value(Mark.BLOCKED.value)),
+            When(end_date__lt=on, then=Value(Mark.LATE.value)),
             When(
                 Q(status=status.PAUSED)
                 | (
@@ -417,9 +604,33 @@ class Project(DerivedStrategyMixin):
                 ),
                 then=Value(Mark.WARNING.value),
             ),
+            When(Project.unscheduled_q(), then=Value(Mark.UNSCHEDULED.value)),
             default=Value(Mark.OK.value),
             output_field=CharField(),
         )
+
+
+#: The statuses of an engaged project: started, whatever became of it since (not abandoned).
+ENGAGED_STATUSES = (
+    Project.Status.IN_PROGRESS,
+    Project.Status.PAUSED,
+    Project.Status.BLOCKED,
+    Project.Status.DONE,
+)
+#: The statuses in the order of a project's life, as the rollups list them.
+STATUS_ORDER = (
+    Project.Status.PLANNED,
+    Project.Status.IN_PROGRESS,
+    Project.Status.PAUSED,
+    Project.Status.BLOCKED,
+    Project.Status.DONE,
+    Project.Status.ABANDONED,
+)
+
+
+def mark_word(mark: Mark, status: str) -> str:
+    """The word of a project's mark: the mark's, or « réalisé » for a done project (✓)."""
+    return Project.Status.DONE.label if status == Project.Status.DONE else mark.label
 
 
 class Funding(models.Model):

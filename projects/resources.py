@@ -74,6 +74,9 @@ class ProjectResource(StrategyResource):
     status_comment = Field("status_comment", "Commentaire sur le statut", widget=TextWidget())
     progress = Field("progress", "Avancement (%)", widget=IntegerWidget())
     budget_planned = Field("budget_planned", "Budget prévu", widget=DecimalWidget(kind="money"))
+    budget_committed = Field(
+        "budget_committed", "Budget engagé", widget=DecimalWidget(kind="money")
+    )
     budget_spent = Field("budget_spent", "Budget dépensé", widget=DecimalWidget(kind="money"))
     budget_kind = Field(
         "budget_kind",
@@ -93,6 +96,7 @@ class ProjectResource(StrategyResource):
         "Statut": _("« à venir » par défaut."),
         "Avancement (%)": _("De 0 à 100. Vide si inconnu."),
         "Budget prévu": _("Montant sans signe négatif, dans la monnaie du territoire."),
+        "Budget engagé": _("Montant sans signe négatif, dans la monnaie du territoire."),
         "Budget dépensé": _("Montant sans signe négatif, dans la monnaie du territoire."),
     }
     example: dict[str, Any] = {
@@ -111,6 +115,7 @@ class ProjectResource(StrategyResource):
         "Commentaire sur le statut": "Tracé validé par les deux communes",
         "Avancement (%)": 20,
         "Budget prévu": 120000,
+        "Budget engagé": 40000,
         "Budget dépensé": 15000.5,
         "Nature du budget": "investissement",
         "Description": "Panneaux le long du sentier, application de visite",
@@ -134,6 +139,7 @@ class ProjectResource(StrategyResource):
             "status_comment",
             "progress",
             "budget_planned",
+            "budget_committed",
             "budget_spent",
             "budget_kind",
             "description",

@@ -1,5 +1,6 @@
 """How the pack writes the cockpit's vocabulary in a cell: a project's mark and an indicator's
-status with their symbol, word and fill colour, and an indicator's target (a number, a range)."""
+status with their symbol, word and fill colour (``projects.models.Mark``,
+``indicators.models.Status``), and an indicator's target (a number, a range)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,28 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from indicators.models import STATUS_WORDS, Indicator, Status, format_number
-from projects.models import MARK_WORDS, Mark, Project
+from indicators.models import Indicator, Status, format_number
+from projects.models import (
+    AFTER_HORIZON,
+    AFTER_HORIZON_COLOUR,
+    AFTER_HORIZON_SYMBOL,
+    Mark,
+    Project,
+    mark_word,
+)
 from spreadsheets.xlsx import AMBER, GREEN, GREY, RED
 
-STATUS_FILLS = {
-    Status.ACHIEVED: GREEN,
-    Status.ON_TRACK: GREEN,
-    Status.WARNING: AMBER,
-    Status.OFF_TRACK: RED,
-    Status.NO_DATA: GREY,
-}
-MARK_FILLS = {Mark.OK: GREEN, Mark.WARNING: AMBER, Mark.LATE: RED, Mark.ABANDONED: GREY}
+#: The fill of each colour of the vocabulary.
+FILLS = {"green": GREEN, "amber": AMBER, "red": RED, "grey": GREY}
+
+
+def fill(word: Mark | Status | Project.Status) -> str:
+    """The fill of a mark's, a status's cell."""
+    return FILLS[word.colour]
 
 
 def status_text(status: Status) -> str:
-    return f"{status.symbol} {STATUS_WORDS[status]}"
+    return status.text
 
 
 def project_mark(project: Project) -> Mark:
@@ -32,17 +39,24 @@ def project_mark(project: Project) -> Mark:
 
 
 def mark_text(project: Project) -> str:
-    return mark_words(project_mark(project), project.status)
+    """« ✗ en retard », « ✓ réalisé », with « ⚑ après l'horizon » for a project ending after
+    its strategy's horizon (annotated ``after_horizon``)."""
+    return mark_words(project_mark(project), project.status, after_horizon_of(project))
 
 
-def mark_words(mark: Mark, status: str) -> str:
-    if status == Project.Status.DONE:
-        word = Project.Status.DONE.label
-    elif status == Project.Status.BLOCKED:
-        word = Project.Status.BLOCKED.label
-    else:
-        word = MARK_WORDS[mark]
-    return f"{mark.symbol} {word}"
+def after_horizon_of(project: Project) -> bool:
+    return bool(getattr(project, "after_horizon", False))
+
+
+def mark_words(mark: Mark, status: str, after_horizon: bool = False) -> str:
+    text = f"{mark.symbol} {mark_word(mark, status)}"
+    if after_horizon:
+        text += f" {AFTER_HORIZON_SYMBOL} {AFTER_HORIZON}"
+    return text
+
+
+#: The fill of the flag « ⚑ après l'horizon ».
+AFTER_HORIZON_FILL = FILLS[AFTER_HORIZON_COLOUR]
 
 
 def target_of(indicator: Indicator) -> Decimal | str | None:

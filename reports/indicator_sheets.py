@@ -22,7 +22,7 @@ from spreadsheets.xlsx import (
 from steering.table import AxisBlock
 from workshops.snapshot import Snapshot
 
-from .cells import STATUS_FILLS, status_text, target_of
+from .cells import fill, status_text, target_of
 
 INDICATOR_COLUMNS = [
     Column(gettext_lazy("Code"), 8),
@@ -75,7 +75,7 @@ def indicators_sheet(
                 evaluation.explanation,
             ]
         )
-        fills.append({11: STATUS_FILLS[evaluation.status]})
+        fills.append({11: fill(evaluation.status)})
     last = write_table(sheet, INDICATOR_COLUMNS, rows, fills=fills)
     sheet.data_bar(10, 2, last)
     return evaluated

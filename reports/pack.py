@@ -8,8 +8,8 @@ decisions (``journal_sheets``), and the prioritisation's sheets when the strateg
 criteria. Every sheet is written through ``spreadsheets.xlsx``.
 
 The number of queries does not depend on the number of rows: the blocks are built by the caller;
-here one query for the operational indicators, one for the values and one per relation of the
-projects (fundings, communes, themes).
+here one query for the operational indicators, one for the values, one per relation of the
+projects (fundings, communes, themes) and two for the strategy's rollups.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 
-from indicators.models import Indicator
+from indicators.models import EffectRollup, Indicator
 from prioritisation.sheets import add_prioritisation_sheets
+from projects.models import ImplementationRollup
 from spreadsheets.xlsx import Book
+from steering.rollups import Rollup, strategy_rollup
 from steering.table import AxisBlock
 from strategies.models import Strategy
 from workshops.snapshot import Snapshot
@@ -80,6 +82,7 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
     )
     if snapshot is not None:
         axes, operational = snapshot.blocks()
+        total = snapshot_total(strategy, on, axes)
     else:
         measure_ids = [m.measure.pk for block in axes for m in block.measures if m.measure]
         operational = (
@@ -87,7 +90,8 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
             .filter(level=Indicator.Level.OPERATIONAL, measure__in=measure_ids)
             .evaluated(on)
         )
-    synthesis_sheet(book, strategy, on, axes)
+        total = strategy_rollup(strategy, on)
+    synthesis_sheet(book, strategy, on, axes, total)
     cockpit_sheet(book, axes, strategy)
     effectiveness_sheet(book, axes, strategy)
     evaluated = indicators_sheet(book, axes, operational)
@@ -103,3 +107,13 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
     # Proposals and ranking, when the strategy has any.
     add_prioritisation_sheets(book, strategy, on=on, axes=axes)
     return book.close()
+
+
+def snapshot_total(strategy: Strategy, on: datetime.date, axes: list[AxisBlock]) -> Rollup:
+    """The whole strategy's rollups of a past day, from the blocks of its snapshot (every axis)."""
+    return Rollup(
+        ImplementationRollup.of(
+            [project for block in axes for project in block.projects], on, strategy.horizon_date
+        ),
+        EffectRollup.of(evaluation for block in axes for _i, evaluation in block.indicators),
+    )

@@ -1,5 +1,6 @@
 """The pack's project list: every project of the pack's axes with its measure, people, communes,
-themes, dates, status, mark, progress, budget and fundings (three queries for the relations)."""
+themes, dates, status, mark (and the flag of one ending after the horizon), progress, budget
+(planned, committed, spent) and fundings (three queries for the relations)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from spreadsheets.xlsx import RED, Book, Column, Table, yes_no
 from steering.table import AxisBlock
 from strategies.models import Strategy
 
-from .cells import MARK_FILLS, level_columns, level_row, mark_words, project_mark
+from .cells import after_horizon_of, fill, level_columns, level_row, mark_words, project_mark
 
 PROJECT_COLUMNS = [
     Column(gettext_lazy("Code"), 8),
@@ -34,6 +35,7 @@ PROJECT_COLUMNS = [
     Column(gettext_lazy("En retard"), 10),
     Column(gettext_lazy("Avancement"), 11, "percent"),
     Column(gettext_lazy("Budget prévu"), 16, "money"),
+    Column(gettext_lazy("Budget engagé"), 16, "money"),
     Column(gettext_lazy("Budget dépensé"), 16, "money"),
     Column(gettext_lazy("Nature du budget"), 16),
     Column(gettext_lazy("Financements"), 44),
@@ -78,7 +80,7 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
     statuses = {value: str(label) for value, label in Project.Status.choices}
     budget_kinds = {value: str(label) for value, label in Project.BudgetKind.choices}
     yes, no = yes_no(True), yes_no(False)
-    mark_texts: dict[tuple[Mark, str], str] = {}
+    mark_texts: dict[tuple[Mark, str, bool], str] = {}
     levels = strategy.levels
     drop = () if strategy.uses_measures else (3,)
     columns = level_columns(
@@ -93,10 +95,10 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
             late = getattr(project, "currently_late", None)
             late = project.is_late() if late is None else late
             mark = project_mark(project)
-            key = (mark, project.status)
+            key = (mark, project.status, after_horizon_of(project))
             if key not in mark_texts:
-                mark_texts[key] = mark_words(mark, project.status)
-            fills = {13: MARK_FILLS[mark]}
+                mark_texts[key] = mark_words(*key)
+            fills = {13: fill(mark)}
             if late:
                 fills[14] = RED
             add_row(
@@ -118,6 +120,7 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
                     yes if late else no,
                     None if project.progress is None else Decimal(project.progress) / 100,
                     project.budget_planned,
+                    project.budget_committed,
                     project.budget_spent,
                     budget_kinds.get(project.budget_kind, project.budget_kind),
                     "\n".join(funding_text(*funding) for funding in own),

@@ -1,6 +1,7 @@
-"""The pack's sheets of the steering: the synthesis (both rollups per axis), the seed's steering
-table (STRATÉGIES – MESURES – PROJETS, a measure's cells merged over its projects) and the modèle
-d'efficacité, all written from the ``AxisBlock`` list the cockpit page shows."""
+"""The pack's sheets of the steering: the synthesis (both rollups per axis and for the strategy),
+the seed's steering table (STRATÉGIES – MESURES – PROJETS, a measure's cells merged over its
+projects) and the modèle d'efficacité, all written from the ``AxisBlock`` list the cockpit page
+shows."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import Status
-from projects.models import MARK_WORDS, Mark
+from projects.models import (
+    AFTER_HORIZON,
+    AFTER_HORIZON_SYMBOL,
+    STATUS_ORDER,
+    Mark,
+    Project,
+    agree,
+)
 from spreadsheets.xlsx import (
     BAND,
     BODY,
@@ -31,13 +39,13 @@ from spreadsheets.xlsx import (
     text_height,
     text_lines,
 )
+from steering.rollups import Rollup
 from steering.table import AxisBlock
-from strategies.levels import Levels
 from strategies.models import Strategy
 
 from .cells import (
-    MARK_FILLS,
-    STATUS_FILLS,
+    AFTER_HORIZON_FILL,
+    fill,
     level_columns,
     level_row,
     mark_text,
@@ -46,31 +54,60 @@ from .cells import (
     target_of,
 )
 
+#: The marks of the synthesis, besides the statuses (a blocked or abandoned project's mark is its
+#: status's, with the same symbol, word and colour).
+SYNTHESIS_MARKS = (Mark.OK, Mark.WARNING, Mark.LATE, Mark.UNSCHEDULED)
 
-def synthesis_columns(levels: Levels) -> list[Column]:
+
+def synthesis_columns(strategy: Strategy) -> list[Column]:
+    feminine = strategy.levels.project.feminine
+    abandoned = agree(str(Project.Status.ABANDONED.label), 2, feminine)
     return [
-        Column(levels.axis.Singular, 34),
+        Column(strategy.levels.axis.Singular, 34),
         Column(gettext_lazy("Indicateurs"), 12, "int"),
-        Column(status_text(Status.ACHIEVED), 11, "int"),
-        Column(status_text(Status.ON_TRACK), 11, "int"),
-        Column(status_text(Status.WARNING), 11, "int"),
-        Column(status_text(Status.OFF_TRACK), 11, "int"),
-        Column(status_text(Status.NO_DATA), 11, "int"),
+        *(Column(status_text(status), 11, "int") for status in Status),
         Column(gettext_lazy("Atteinte moyenne"), 12, "percent"),
-        Column(levels.project.Plural, 10, "int"),
-        Column(f"{Mark.OK.symbol} {MARK_WORDS[Mark.OK]}", 11, "int"),
-        Column(f"{Mark.WARNING.symbol} {MARK_WORDS[Mark.WARNING]}", 11, "int"),
-        Column(f"{Mark.LATE.symbol} {MARK_WORDS[Mark.LATE]}", 11, "int"),
-        Column(gettext_lazy("abandonnés"), 11, "int"),
+        Column(strategy.levels.project.Plural, 10, "int"),
+        *(Column(status.text, 11, "int") for status in STATUS_ORDER),
+        Column(agree(_("engagé"), 2, feminine).capitalize(), 11, "int"),
+        Column((_("hors %(abandoned)s") % {"abandoned": abandoned}).capitalize(), 11, "int"),
+        *(Column(mark.text, 11, "int") for mark in SYNTHESIS_MARKS),
+        Column(f"{AFTER_HORIZON_SYMBOL} {AFTER_HORIZON}", 11, "int"),
         Column(gettext_lazy("Part réalisée"), 10, "percent"),
-        Column(gettext_lazy("En retard"), 10, "int"),
         Column(gettext_lazy("Budget prévu"), 16, "money"),
+        Column(gettext_lazy("Budget engagé"), 16, "money"),
         Column(gettext_lazy("Budget dépensé"), 16, "money"),
     ]
 
 
-def synthesis_sheet(book: Book, strategy: Strategy, on: datetime.date, axes: list[AxisBlock]):
-    columns = synthesis_columns(strategy.levels)
+def synthesis_values(label: str, rollup: Rollup) -> list[Any]:
+    """One line of the synthesis: both rollups of an axis, or of the whole strategy."""
+    effect, implementation = rollup.effect, rollup.implementation
+    return [
+        label,
+        effect.total,
+        *(effect.counts[status] for status in Status),
+        percent(effect.mean_attainment),
+        implementation.total,
+        *(count for _status, count in implementation.status_counts),
+        implementation.engaged,
+        implementation.active,
+        *(implementation.marks[mark] for mark in SYNTHESIS_MARKS),
+        implementation.after_horizon,
+        percent(implementation.percent_done),
+        implementation.budget_planned,
+        implementation.budget_committed,
+        implementation.budget_spent,
+    ]
+
+
+def synthesis_sheet(
+    book: Book, strategy: Strategy, on: datetime.date, axes: list[AxisBlock], total: Rollup
+):
+    """The strategy's facts, then one line per axis and a last one for the whole strategy
+    (``total``), each with its indicators by status and its projects by status, engaged, by mark,
+    ending after the horizon, share done and budget."""
+    columns = synthesis_columns(strategy)
     communes = ", ".join(commune.name for commune in strategy.territory.communes.all())
     facts = [
         (_("Stratégie"), strategy.title),
@@ -91,36 +128,23 @@ def synthesis_sheet(book: Book, strategy: Strategy, on: datetime.date, axes: lis
         if isinstance(value, str) and text_lines(value, sheet.width(2, 10)) > 1:
             sheet.set_height(row, text_height(value, sheet.width(2, 10)))
     table = Table(sheet, columns, header_at)
-    for index, status in enumerate(Status, start=3):
-        look = Look(font="bold", fill=STATUS_FILLS[status], align="header")
+    coloured = [
+        *((index, status) for index, status in enumerate(Status, start=3)),
+        *((index, status) for index, status in enumerate(STATUS_ORDER, start=10)),
+        *((index, mark) for index, mark in enumerate(SYNTHESIS_MARKS, start=18)),
+    ]
+    for index, word in coloured:
+        look = Look(font="bold", fill=fill(word), align="header")
         sheet.put(header_at, index, str(columns[index - 1].header), look)
-    for index, mark in enumerate((Mark.OK, Mark.WARNING, Mark.LATE, Mark.ABANDONED), start=10):
-        look = Look(font="bold", fill=MARK_FILLS[mark], align="header")
-        sheet.put(header_at, index, str(columns[index - 1].header), look)
+    look = Look(font="bold", fill=AFTER_HORIZON_FILL, align="header")
+    sheet.put(header_at, 22, str(columns[21].header), look)
     for block in axes:
-        effect, implementation = block.rollup.effect, block.rollup.implementation
-        table.add(
-            [
-                str(block.axis),
-                effect.total,
-                effect.achieved,
-                effect.on_track,
-                effect.warning,
-                effect.off_track,
-                effect.no_data,
-                percent(effect.mean_attainment),
-                implementation.total,
-                implementation.ok,
-                implementation.warning,
-                implementation.late_or_blocked,
-                implementation.abandoned,
-                percent(implementation.percent_done),
-                implementation.late,
-                implementation.budget_planned,
-                implementation.budget_spent,
-            ]
-        )
-    sheet.data_bar(8, header_at + 1, table.end())
+        table.add(synthesis_values(str(block.axis), block.rollup))
+    last = table.end()
+    sheet.data_bar(8, header_at + 1, last)
+    for column, value in enumerate(synthesis_values(_("Toute la stratégie"), total), start=1):
+        look = Look(font="bold", number_format=columns[column - 1].format)
+        sheet.put(last + 1, column, value, look)
 
 
 COCKPIT_COLUMNS = [
@@ -190,7 +214,7 @@ def cockpit_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -> None
                     percent(evaluation.attainment),
                     status_text(evaluation.status),
                 ]
-                fills[7] = STATUS_FILLS[evaluation.status]
+                fills[7] = fill(evaluation.status)
             measure = steering_row.measure
             spanned = measure is not None and steering_row.measure_rowspan > 1
             if measure is not None:
@@ -206,7 +230,7 @@ def cockpit_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -> None
                     project.end_date,
                     mark_text(project),
                 ]
-                fills[17] = MARK_FILLS[project_mark(project)]
+                fills[17] = fill(project_mark(project))
             values, fills = level_row(values, fills, drop)
             row = table.add(values, fills, skip_height=MEASURE_COLUMNS if spanned else ())
             if spanned:

@@ -158,8 +158,8 @@ def _project_changes(strategy, start, end) -> list[Change]:
 
 
 def _late_projects(strategy, start, end) -> list[Change]:
-    """Projects whose end date passed during the period and that were neither done nor abandoned
-    at its end (as the history says): one query."""
+    """Projects whose end date passed during the period and that were neither done, abandoned
+    nor blocked at its end (as the history says; ``Project.is_late``): one query."""
     history = Project.history.model
     latest = (
         history.objects.filter(id=OuterRef("id"), history_date__lte=end)
@@ -171,7 +171,7 @@ def _late_projects(strategy, start, end) -> list[Change]:
         .filter(history_id=Subquery(latest))
         .exclude(history_type="-")
         .filter(end_date__gte=_local_day(start), end_date__lt=_local_day(end))
-        .exclude(status__in=(Project.Status.DONE, Project.Status.ABANDONED))
+        .exclude(status__in=(Project.Status.DONE, Project.Status.ABANDONED, Project.Status.BLOCKED))
         .order_by("end_date", "code")
     )
     return [
@@ -193,6 +193,7 @@ def _late_projects(strategy, start, end) -> list[Change]:
 
 
 def _status_change(before: Status, after: Status) -> str:
+    """« hors trajectoire → à surveiller »: the cockpit's words for each status."""
     if before == after:
         return ""
     return f"{before.label} → {after.label}"

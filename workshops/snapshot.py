@@ -77,8 +77,10 @@ class Snapshot:
         )
 
     def projects(self, measures: dict[int, Measure]) -> list[Project]:
-        """The projects of the snapshot's measures, with ``current_mark`` and ``currently_late``
-        computed at the snapshot's date (as ``ProjectQuerySet.with_mark`` does for today)."""
+        """The projects of the snapshot's measures, with ``current_mark``, ``currently_late`` and
+        ``after_horizon`` computed at the snapshot's date (as ``ProjectQuerySet.with_mark`` does
+        for today)."""
+        horizon = self.strategy.horizon_date
         projects = []
         for project in self._as_of(Project, strategy_id=self.strategy.pk):
             if project.measure_id is not None:
@@ -87,6 +89,7 @@ class Snapshot:
                 project.measure = measures[project.measure_id]
             project.current_mark = project.mark(self.on).value
             project.currently_late = project.is_late(self.on)
+            project.after_horizon = project.ends_after_horizon(horizon)
             projects.append(project)
         return sorted(projects, key=lambda p: _natural(p.code))
 
@@ -147,7 +150,7 @@ class Snapshot:
             blocks[axis.pk] = AxisBlock(
                 axis=axis,
                 rollup=Rollup(
-                    ImplementationRollup.of(axis_projects, self.on),
+                    ImplementationRollup.of(axis_projects, self.on, self.strategy.horizon_date),
                     EffectRollup.of(e for _i, e in strategic[axis.pk]),
                 ),
                 indicators=strategic[axis.pk],
@@ -158,7 +161,7 @@ class Snapshot:
                 continue
             measure_projects = projects_by_measure[measure.pk]
             rollup = Rollup(
-                ImplementationRollup.of(measure_projects, self.on),
+                ImplementationRollup.of(measure_projects, self.on, self.strategy.horizon_date),
                 EffectRollup.of(e for _i, e in operational_by_measure[measure.pk]),
             )
             block.measures.append(MeasureBlock(measure, measure_projects, rollup))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalChanges
 
 from indicators.charts import trend_chart
-from indicators.models import STATUS_WORDS, Indicator, IndicatorValue, format_number
+from indicators.models import Indicator, IndicatorValue, format_number
 from projects.models import Project
 from strategies.access import get_in_strategy, get_strategy_for_user
 from strategies.models import Strategy
@@ -189,7 +189,7 @@ def render_indicator(
         "axis": indicator.display_axis,
         "measure": indicator.measure,
         "evaluation": evaluation,
-        "status_word": STATUS_WORDS[evaluation.status],
+        "status_word": evaluation.status.label,
         "values": values,
         "chart": trend_chart(indicator, values, on),
         "on": on,

@@ -164,6 +164,8 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
     context = {
         "strategy": strategy,
         "communes": strategy.territory.communes.all(),
+        # The whole strategy's projects counted, in the header (not in the axes' fragment).
+        "portfolio": None if request.htmx else Project.objects.for_strategy(strategy).rollup(today),
         "form": form,
         "axes": axes,
         "filtering": filtering,

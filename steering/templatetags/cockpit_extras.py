@@ -1,7 +1,10 @@
-"""Formatting shared by every cockpit page: status marks (never colour alone), numbers, bars."""
+"""Formatting shared by every cockpit page: status marks (never colour alone, each word, symbol and
+colour read from ``Mark``, ``Project.Status`` and ``indicators.Status``), counts linked to the
+projects they count, numbers, bars."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -10,10 +13,20 @@ from django.urls import get_script_prefix
 from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
-from indicators.models import STATUS_WORDS, Evaluation, Status, format_number, format_percent
-from projects.models import MARK_WORDS, Mark, Project
+from indicators.models import Evaluation, Status, format_number, format_percent
+from projects.models import (
+    AFTER_HORIZON,
+    AFTER_HORIZON_COLOUR,
+    AFTER_HORIZON_SYMBOL,
+    ImplementationRollup,
+    Mark,
+    Project,
+    agree,
+    mark_word,
+)
+from strategies.models import Axis, Strategy
 from strategies.money import NBSP, format_money
 
 register = template.Library()
@@ -39,6 +52,12 @@ def status_label(project: Project) -> str:
     return Project.Status(project.status).label
 
 
+@register.filter
+def mark_colour(mark: str) -> str:
+    """The colour of a mark's value (``tone-<colour>``: the Gantt chart's bars)."""
+    return Mark(mark).colour
+
+
 def project_mark_value(project: Project) -> Mark:
     """The annotated mark (``with_mark``) when present, else computed for today."""
     value = getattr(project, "current_mark", None)
@@ -47,29 +66,52 @@ def project_mark_value(project: Project) -> Mark:
 
 @register.simple_tag
 def project_mark(project: Project, short: bool = False) -> str:
-    """✓ / ! / ✗ with a word: "réalisé" for a done project, "bloqué" for a blocked one."""
-    status = project.status
-    if status not in (Project.Status.DONE, Project.Status.BLOCKED):
-        status = ""  # the word is the mark's
-    return _mark_html(project_mark_value(project).value, status, short, get_language())
+    """✓ / ! / ✗ / ? with its word (« réalisé » for a done project), and « ⚑ après l'horizon »
+    when the project ends after its strategy's horizon (annotated ``after_horizon``)."""
+    status = project.status if project.status == Project.Status.DONE else ""
+    after_horizon = bool(getattr(project, "after_horizon", False))
+    return _mark_html(
+        project_mark_value(project).value, status, short, after_horizon, get_language()
+    )
 
 
 @lru_cache(maxsize=256)
-def _mark_html(mark: str, status: str, short: bool, _language: str) -> str:
+def _mark_html(mark: str, status: str, short: bool, after_horizon: bool, _language: str) -> str:
     """The markup of a project mark: a handful of variants per language, built once (the
     steering table shows one per project)."""
     mark = Mark(mark)
-    word = Project.Status(status).label if status else MARK_WORDS[mark]
+    word = mark_word(mark, status)
     if short:
-        return format_html(
-            '<span class="mark mark-{}" title="{}">{}'
+        html = format_html(
+            '<span class="mark mark-{} tone-{}" title="{}">{}'
             '<span class="visually-hidden"> {}</span></span>',
             mark.value,
+            mark.colour,
             word,
             mark.symbol,
             word,
         )
-    return format_html('<span class="mark mark-{}">{} {}</span>', mark.value, mark.symbol, word)
+    else:
+        html = format_html(
+            '<span class="mark mark-{} tone-{}">{} {}</span>',
+            mark.value,
+            mark.colour,
+            mark.symbol,
+            word,
+        )
+    if after_horizon:
+        html = format_html("{} {}", html, horizon_flag())
+    return html
+
+
+def horizon_flag() -> str:
+    """« ⚑ après l'horizon », beside the mark of a project ending after the horizon."""
+    return format_html(
+        '<span class="mark horizon-flag tone-{}">{} {}</span>',
+        AFTER_HORIZON_COLOUR,
+        AFTER_HORIZON_SYMBOL,
+        AFTER_HORIZON,
+    )
 
 
 @register.filter
@@ -83,16 +125,105 @@ def short_date(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+@dataclass(frozen=True)
+class CountLinks:
+    """Where the counts of a group of projects link to: the cockpit page (``url``) filtered to the
+    group (``scope``: "" for the strategy, "axis=<pk>" for an axis) and to what each count
+    counts; ``feminine`` when the strategy's projects are feminine (« actions bloquées »)."""
+
+    url: str = ""
+    scope: str = ""
+    feminine: bool = False
+
+    def to(self, query: str) -> str:
+        return f"{self.url}?{'&'.join(part for part in (self.scope, query) if part)}"
+
+    def count(self, count: int, query: str) -> str:
+        """The count as a link to the projects it counts."""
+        if not self.url:
+            return str(count)
+        return format_html('<a href="{}">{}</a>', self.to(query), count)
+
+
 @register.simple_tag
-def mark_badge(mark: str, count: int | None = None) -> str:
-    """A project mark with a count, for rollups: "✓ 12 dans les temps"."""
+def count_links(url: str, strategy: Strategy, counts_of: Strategy | Axis | None) -> CountLinks:
+    """The links of the counts of a strategy's or an axis's projects (``counts_of``); none for
+    another group (a measure's)."""
+    feminine = strategy.levels.project.feminine
+    if isinstance(counts_of, Axis):
+        return CountLinks(url, f"axis={counts_of.pk}", feminine)
+    if isinstance(counts_of, Strategy):
+        return CountLinks(url, "", feminine)
+    return CountLinks(feminine=feminine)
+
+
+NO_LINKS = CountLinks()
+
+
+@register.simple_tag
+def mark_badge(mark: str, count: int | None = None, links: CountLinks | None = None) -> str:
+    """A project mark, with a count for rollups: "✓ 12 dans les temps", "✗ 2 bloqués", the count
+    linked to the cockpit filtered to those projects (``links``)."""
     mark = Mark(mark)
+    if count is None:
+        return format_html(
+            '<span class="mark mark-{} tone-{}">{} {}</span>',
+            mark.value,
+            mark.colour,
+            mark.symbol,
+            mark.label,
+        )
+    links = links or NO_LINKS
+    query = "late=on" if mark == Mark.LATE else f"mark={mark.value}"
     return format_html(
-        '<span class="mark mark-{}">{} {} {}</span>',
+        '<span class="mark mark-{} tone-{}">{} {} {}</span>',
         mark.value,
+        mark.colour,
         mark.symbol,
-        count if count is not None else "",
-        MARK_WORDS[mark],
+        links.count(count, query),
+        agree(str(mark.label), count, links.feminine),
+    )
+
+
+@register.simple_tag
+def project_status_badge(status: str, count: int, links: CountLinks | None = None) -> str:
+    """A project status with its count: "◐ 30 en cours", "✗ 2 bloqués", linked like a mark."""
+    status = Project.Status(status)
+    links = links or NO_LINKS
+    return format_html(
+        '<span class="mark project-status-{} tone-{}">{} {} {}</span>',
+        status.value,
+        status.colour,
+        status.symbol,
+        links.count(count, f"status={status.value}"),
+        agree(str(status.label), count, links.feminine),
+    )
+
+
+@register.simple_tag
+def horizon_badge(count: int, links: CountLinks | None = None) -> str:
+    """« ⚑ 3 après l'horizon », linked like a mark."""
+    links = links or NO_LINKS
+    return format_html(
+        '<span class="mark horizon-flag tone-{}">{} {} {}</span>',
+        AFTER_HORIZON_COLOUR,
+        AFTER_HORIZON_SYMBOL,
+        links.count(count, "after_horizon=on"),
+        AFTER_HORIZON,
+    )
+
+
+@register.simple_tag
+def done_and_engaged(rollup: ImplementationRollup, links: CountLinks | None = None) -> str:
+    """« réalisés · 91 / 280 engagés » after the share done: the engaged projects (en cours, en
+    pause, bloqués or réalisés) over all but the abandoned ones, each count linked."""
+    links = links or NO_LINKS
+    return format_html(
+        "{} · {} / {} {}",
+        agree(str(Project.Status.DONE.label), rollup.active, links.feminine),
+        links.count(rollup.engaged, "engaged=on"),
+        links.count(rollup.active, "active=on"),
+        agree(gettext("engagé"), rollup.active, links.feminine),
     )
 
 
@@ -102,18 +233,20 @@ def status_badge(status: str | Status, count: int | None = None, title: str = ""
     status = Status(status)
     if count is not None:
         return format_html(
-            '<span class="mark status-{}">{} {} {}</span>',
+            '<span class="mark status-{} tone-{}">{} {} {}</span>',
             status.value,
+            status.colour,
             status.symbol,
             count,
-            STATUS_WORDS[status],
+            status.label,
         )
     return format_html(
-        '<span class="mark status-{}" title="{}">{} {}</span>',
+        '<span class="mark status-{} tone-{}" title="{}">{} {}</span>',
         status.value,
+        status.colour,
         title,
         status.symbol,
-        STATUS_WORDS[status],
+        status.label,
     )
 
 

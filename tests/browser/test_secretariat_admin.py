@@ -31,7 +31,8 @@ def test_secretariat_closes_a_late_project_from_the_list(page: Page, live_server
     rows = page.locator("#result_list tbody tr")
     late_before = rows.count()
     assert late_before >= 1
-    expect(rows.first.locator(".mark-ko")).to_have_text("✗")
+    expect(rows.first.locator(".field-cockpit_mark .mark-ko")).to_have_text("✗ en retard")
+    expect(rows.first.locator(".field-late")).to_have_text("✗ en retard")
     code = rows.first.locator("th a, td.field-code a").first.inner_text()
 
     rows.first.locator("input.action-select").check()

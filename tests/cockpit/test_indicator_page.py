@@ -67,7 +67,7 @@ def test_indicator_page_states_the_status_in_words_with_attainment_and_why(membe
     html = page(member_client, indicator)
 
     assert evaluation.status == "warning"
-    assert "! attention</span>" in html
+    assert "! à surveiller</span>" in html
     assert "atteinte : 70 %" in html
     assert escape(evaluation.explanation) in html
     assert evaluation.explanation.startswith("70 % du but atteint")

@@ -69,7 +69,7 @@ def test_project_page_shows_the_facts_a_member_relies_on(member_client, demo):
         "investissement",
     ):
         assert text in html, text
-    assert '<span class="mark mark-ko">✗ bloqué</span>' in html
+    assert '<span class="mark mark-blocked tone-red">✗ bloqué</span>' in html
     assert "<strong>bloqué</strong>" in html  # the status itself, beside the mark
 
 
@@ -89,9 +89,9 @@ def test_late_project_says_it_is_late_in_words(member_client, demo):
 
     html = page(member_client, project)
 
-    assert '<span class="mark mark-ko">✗ en retard</span>' in html
+    assert '<span class="mark mark-ko tone-red">✗ en retard</span>' in html
     assert f"la fin prévue le {dotted(project.end_date)} est dépassée" in html
-    assert '<strong class="mark mark-ko">oui</strong>' in html
+    assert '<strong class="mark mark-ko tone-red">oui</strong>' in html
 
 
 def test_project_on_time_is_not_flagged_late(member_client, demo):

@@ -126,7 +126,7 @@ def test_timeline_shows_every_project_by_axis_with_its_dates_and_mark(member_cli
         assert dmy(project.end_date) in row
     assert "✓ réalisé" in row_of(page, "p2")
     assert "✗ bloqué" in row_of(page, "p3")
-    assert "! attention" in row_of(page, "p4")
+    assert "! à surveiller" in row_of(page, "p4")
 
 
 def test_timeline_marks_today_with_its_date_and_year_ticks(member_client, demo):
@@ -148,7 +148,7 @@ def test_late_project_shows_its_mark_in_words_and_an_overdue_segment(member_clie
 
     assert "is-late" in late
     assert "✗ en retard" in late
-    assert "gantt-bar-ko" in late
+    assert "gantt-bar tone-red" in late
     assert "gantt-overdue" in late
     assert "gantt-overdue" not in row_of(page, "p1")
     assert "1 projet en retard" in page

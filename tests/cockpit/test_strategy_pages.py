@@ -135,7 +135,7 @@ def test_cockpit_rows_show_the_seed_values_marks_and_french_dates(member_client,
     html = member_client.get(cockpit_url(demo)).content.decode()
     assert "100 %" in html and "70 %" in html
     assert "✓ atteint" in html
-    assert "! attention" in html
+    assert "! à surveiller" in html
     assert "✗ hors trajectoire" in html
     assert "✗ en retard" in html and "✗ bloqué" in html
     chemins = Project.objects.get(strategy=demo, title="Chemins")
@@ -317,7 +317,7 @@ def member(client, db):
 
 @pytest.mark.parametrize(
     "page",
-    ["home", "cockpit", "cockpit-filtered", "fragment", "axis", "measure"],
+    ["home", "cockpit", "cockpit-filtered", "cockpit-counted", "fragment", "axis", "measure"],
 )
 def test_page_queries_do_not_grow_with_projects(client, member, page):
     def url_for(strategy):
@@ -327,6 +327,9 @@ def test_page_queries_do_not_grow_with_projects(client, member, page):
             "home": "/",
             "cockpit": cockpit_url(strategy),
             "cockpit-filtered": cockpit_url(strategy, late="on", q="Projet", status="in_progress"),
+            "cockpit-counted": cockpit_url(
+                strategy, axis=axis.pk, engaged="on", active="on", mark="ok", after_horizon="on"
+            ),
             "fragment": cockpit_url(strategy, axis=axis.pk),
             "axis": reverse("cockpit:axis", args=[strategy.pk, axis.pk]),
             "measure": reverse("cockpit:measure", args=[strategy.pk, measure.pk]),

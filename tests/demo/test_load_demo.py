@@ -192,7 +192,7 @@ def test_projects_show_every_mark_today(demo_strategy):
     today = timezone.localdate()
     projects = list(Project.objects.for_strategy(demo_strategy))
     marks = {project.mark(today) for project in projects}
-    assert {Mark.OK, Mark.WARNING, Mark.LATE, Mark.ABANDONED} <= marks
+    assert {Mark.OK, Mark.WARNING, Mark.LATE, Mark.BLOCKED, Mark.ABANDONED} <= marks
     assert any(project.is_late(today) for project in projects)
     statuses = {project.status for project in projects}
     assert set(Project.Status.values) <= statuses

@@ -219,12 +219,14 @@ def test_a_label_is_read_only_when_it_starts_with_a_measure_code(place):
         (
             2,
             f"Aucune mesure de code « m9 – Mobilité douce » dans la stratégie « {place} »"
-            f" : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup avec le classeur de la stratégie.",
+            " : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup"
+            " avec le classeur de la stratégie.",
         ),
         (
             3,
             f"Aucune mesure de code « Mobilité – douce » dans la stratégie « {place} »"
-            f" : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup avec le classeur de la stratégie.",
+            " : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup"
+            " avec le classeur de la stratégie.",
         ),
     ]
     assert not Project.objects.exists()
@@ -290,7 +292,8 @@ def test_every_bad_row_is_listed_with_its_line_column_and_message(place):
             3,
             "Mesure",
             f"Aucune mesure de code « m99 » dans la stratégie « {place} »"
-            f" : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup avec le classeur de la stratégie.",
+            " : importez d'abord les mesures (et leurs domaines), ou tout le plan d'un coup"
+            " avec le classeur de la stratégie.",
         ),
         (4, "Début, Fin", "La fin ne peut pas précéder le début."),
         (6, "Priorité", "« 5 » n'est pas une valeur possible : 1 – haute, 2 – moyenne, 3 – basse."),

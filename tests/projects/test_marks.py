@@ -1,5 +1,6 @@
-"""The cockpit mark of a project (✓ / ! / ✗, abandoned apart) and its lateness, in Python and in
-SQL: both implementations must agree on every case."""
+"""The cockpit mark of a project (✓ / ! / ✗ en retard / ✗ bloqué / ? non planifié, abandoned
+apart), its lateness and whether it ends after its strategy's horizon, in Python and in SQL: both
+implementations must agree on every case."""
 
 import datetime
 
@@ -17,9 +18,11 @@ def days(n):
     return ON + datetime.timedelta(days=n)
 
 
-# (status, end date, progress) → (mark, late)
+# (status, end date, progress) → (mark, late); a project with an end date starts a year before.
 CASES = [
-    pytest.param(S.PLANNED, None, None, Mark.OK, False, id="planned-without-end-date-is-ok"),
+    pytest.param(
+        S.PLANNED, None, None, Mark.UNSCHEDULED, False, id="planned-without-dates-is-unscheduled"
+    ),
     pytest.param(S.PLANNED, days(90), None, Mark.OK, False, id="planned-ending-later-is-ok"),
     pytest.param(S.PLANNED, days(-1), None, Mark.LATE, True, id="planned-ended-yesterday-is-late"),
     pytest.param(S.IN_PROGRESS, None, 10, Mark.OK, False, id="in-progress-without-end-date-is-ok"),
@@ -70,11 +73,13 @@ CASES = [
     pytest.param(S.PAUSED, None, None, Mark.WARNING, False, id="paused-is-warning"),
     pytest.param(S.PAUSED, days(200), 80, Mark.WARNING, False, id="paused-ending-later-is-warning"),
     pytest.param(S.PAUSED, days(-30), 80, Mark.LATE, True, id="paused-and-late-is-late"),
-    pytest.param(S.BLOCKED, None, None, Mark.LATE, False, id="blocked-is-ko-without-being-late"),
+    pytest.param(S.BLOCKED, None, None, Mark.BLOCKED, False, id="blocked-is-blocked-not-late"),
     pytest.param(
-        S.BLOCKED, days(200), 80, Mark.LATE, False, id="blocked-ending-later-is-ko-not-late"
+        S.BLOCKED, days(200), 80, Mark.BLOCKED, False, id="blocked-ending-later-is-blocked"
     ),
-    pytest.param(S.BLOCKED, days(-1), 80, Mark.LATE, True, id="blocked-and-late-is-late"),
+    pytest.param(
+        S.BLOCKED, days(-1), 80, Mark.BLOCKED, False, id="blocked-past-its-end-is-blocked-not-late"
+    ),
     pytest.param(S.DONE, days(-100), 20, Mark.OK, False, id="done-after-its-end-date-is-ok"),
     pytest.param(S.DONE, days(5), 0, Mark.OK, False, id="done-ending-soon-is-ok"),
     pytest.param(S.DONE, None, None, Mark.OK, False, id="done-without-end-date-is-ok"),
@@ -163,10 +168,75 @@ def test_late_defaults_to_today():
     assert late.mark() == Mark.LATE
 
 
-def test_mark_symbols():
-    assert [m.symbol for m in (Mark.OK, Mark.WARNING, Mark.LATE, Mark.ABANDONED)] == [
-        "✓",
-        "!",
-        "✗",
-        "–",
+def test_each_mark_has_one_symbol_word_and_colour():
+    assert [(m.value, m.symbol, str(m.label), m.colour) for m in Mark] == [
+        ("ok", "✓", "dans les temps", "green"),
+        ("warning", "!", "à surveiller", "amber"),
+        ("ko", "✗", "en retard", "red"),
+        ("blocked", "✗", "bloqué", "red"),
+        ("unscheduled", "?", "non planifié", "grey"),
+        ("abandoned", "–", "abandonné", "grey"),
     ]
+    assert Mark.UNSCHEDULED.text == "? non planifié"
+
+
+# --- Not yet scheduled ---------------------------------------------------------------------
+
+# (status, start, end) → unscheduled: not started and without any date.
+SCHEDULES = [
+    pytest.param(S.PLANNED, None, None, True, id="planned-without-dates"),
+    pytest.param(S.PLANNED, days(10), None, False, id="planned-with-a-start-only"),
+    pytest.param(S.PLANNED, None, days(300), False, id="planned-with-an-end-only"),
+    pytest.param(S.IN_PROGRESS, None, None, False, id="in-progress-without-dates"),
+    pytest.param(S.PAUSED, None, None, False, id="paused-without-dates"),
+    pytest.param(S.DONE, None, None, False, id="done-without-dates"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "start", "end", "unscheduled"), SCHEDULES)
+def test_an_undated_project_not_started_is_unscheduled_in_python_and_sql(
+    status, start, end, unscheduled
+):
+    project = ProjectFactory(status=status, start_date=start, end_date=end)
+
+    annotated = Project.objects.with_mark(ON).get(pk=project.pk)
+
+    assert project.is_unscheduled() is unscheduled
+    assert (project.mark(ON) == Mark.UNSCHEDULED) is unscheduled
+    assert annotated.current_mark == project.mark(ON)
+    assert Project.objects.filter(Project.unscheduled_q(), pk=project.pk).exists() is unscheduled
+
+
+@pytest.mark.django_db
+def test_an_undated_project_not_started_is_never_on_schedule():
+    project = ProjectFactory(status=S.PLANNED, start_date=None, end_date=None)
+
+    assert project.mark(ON) == Mark.UNSCHEDULED != Mark.OK
+    assert Project.objects.with_mark(ON).get(pk=project.pk).current_mark == "unscheduled"
+
+
+# --- After the horizon -----------------------------------------------------------------------
+
+# (status, end date) → ends after the horizon (31.12.2030), abandoned projects apart.
+HORIZONS = [
+    pytest.param(S.IN_PROGRESS, datetime.date(2030, 12, 31), False, id="ending-on-the-horizon"),
+    pytest.param(S.IN_PROGRESS, datetime.date(2031, 1, 1), True, id="ending-the-day-after"),
+    pytest.param(S.PLANNED, datetime.date(2034, 6, 1), True, id="planned-ending-years-after"),
+    pytest.param(S.DONE, datetime.date(2031, 1, 1), True, id="done-ending-after"),
+    pytest.param(S.ABANDONED, datetime.date(2035, 1, 1), False, id="abandoned-is-apart"),
+    pytest.param(S.IN_PROGRESS, None, False, id="without-end-date"),
+]
+
+
+@pytest.mark.parametrize(("status", "end", "after"), HORIZONS)
+def test_ending_after_the_horizon_agrees_in_python_and_sql(strategy, status, end, after):
+    project = ProjectFactory(
+        measure__domain__axis__strategy=strategy, status=status, start_date=None, end_date=end
+    )
+
+    annotated = Project.objects.with_mark(ON).get(pk=project.pk)
+
+    assert strategy.horizon_date == datetime.date(2030, 12, 31)
+    assert project.ends_after_horizon() is after
+    assert annotated.after_horizon is after

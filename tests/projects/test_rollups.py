@@ -1,4 +1,4 @@
-"""Rollups: projects by mark and budget (ImplementationRollup), indicators by status
+"""Rollups: projects by mark, status and budget (ImplementationRollup), indicators by status
 (EffectRollup), and both side by side per strategy, axis and measure (cockpit.rollups)."""
 
 import datetime
@@ -54,20 +54,48 @@ def portfolio(strategy):
     project(m2, S.ABANDONED, end=-10, planned="5000", spent="300")
     project(m2, S.BLOCKED, end=100, planned="1000", spent="0")
     project(m2, S.IN_PROGRESS, end=10, progress=10, planned="500", spent="100")  # due soon
-    project(m3, S.PLANNED, planned="250.50")
+    project(m3, S.PLANNED, planned="250.50")  # not yet scheduled
     ProjectFactory(status=S.IN_PROGRESS, end_date=days(-5), budget_planned=Decimal(999))
     return {"axes": (axis_1, axis_2), "measures": (m1, m2, m3, m4)}
 
 
-def test_rollup_counts_marks_done_late_and_budgets(strategy, portfolio):
+def test_rollup_counts_marks_statuses_done_late_and_budgets(strategy, portfolio):
     rollup = Project.objects.for_strategy(strategy).rollup(ON)
 
     assert rollup.total == 7
-    assert (rollup.ok, rollup.warning, rollup.late_or_blocked, rollup.abandoned) == (2, 2, 2, 1)
-    assert rollup.marks == {"ok": 2, "warning": 2, "ko": 2, "abandoned": 1}
+    assert rollup.marks == {
+        "ok": 1,
+        "warning": 2,
+        "ko": 1,
+        "blocked": 1,
+        "unscheduled": 1,
+        "abandoned": 1,
+    }
+    assert rollup.statuses == {
+        "planned": 1,
+        "in_progress": 2,
+        "done": 1,
+        "paused": 1,
+        "blocked": 1,
+        "abandoned": 1,
+    }
+    assert (rollup.late, rollup.blocked, rollup.unscheduled) == (1, 1, 1)
     assert rollup.done == 1
-    assert rollup.late == 1
     assert rollup.active == 6
+    assert rollup.engaged == 5  # all but the planned one and the abandoned one
+
+
+def test_late_and_blocked_are_counted_apart(strategy):
+    axis = AxisFactory(strategy=strategy)
+    ProjectFactory(measure__domain__axis=axis, status=S.IN_PROGRESS, end_date=days(-1))
+    ProjectFactory(measure__domain__axis=axis, status=S.BLOCKED, end_date=days(-1))
+    ProjectFactory(measure__domain__axis=axis, status=S.BLOCKED, end_date=days(100))
+
+    rollup = Project.objects.for_strategy(strategy).rollup(ON)
+
+    assert rollup.late == 1 == Project.objects.for_strategy(strategy).late(ON).count()
+    assert rollup.blocked == 2
+    assert rollup.marks["ko"] == rollup.late
 
 
 def test_rollup_leaves_abandoned_projects_out_of_share_done_and_planned_budget(strategy, portfolio):
@@ -87,18 +115,20 @@ def test_rollup_by_measure_groups_the_projects(strategy, portfolio):
     assert set(rollups) == {m1.pk, m2.pk, m3.pk}
     assert rollups[m1.pk] == ImplementationRollup(
         total=3,
-        ok=1,
-        warning=1,
-        late_or_blocked=1,
-        abandoned=0,
-        done=1,
-        late=1,
+        marks={"ok": 1, "warning": 1, "ko": 1},
+        statuses={"done": 1, "in_progress": 1, "paused": 1},
         budget_planned=Decimal("3000"),
         budget_spent=Decimal("1400"),
-        marks={"ok": 1, "warning": 1, "ko": 1, "abandoned": 0},
     )
     assert rollups[m1.pk].percent_done == Decimal("33.3")
-    assert rollups[m2.pk].marks == {"ok": 0, "warning": 1, "ko": 1, "abandoned": 1}
+    assert rollups[m2.pk].marks == {
+        "ok": 0,
+        "warning": 1,
+        "ko": 0,
+        "blocked": 1,
+        "unscheduled": 0,
+        "abandoned": 1,
+    }
     assert rollups[m2.pk].budget_planned == Decimal("1500")
     assert rollups[m2.pk].percent_done == Decimal("0.0")
     assert rollups[m3.pk].budget_spent == Decimal(0)
@@ -126,7 +156,8 @@ def test_rollup_takes_one_query_and_so_does_rollup_by(
 def test_rollup_of_no_project_is_zero_without_percentages(strategy):
     rollup = Project.objects.for_strategy(strategy).rollup(ON)
 
-    assert rollup == ImplementationRollup(marks={"ok": 0, "warning": 0, "ko": 0, "abandoned": 0})
+    assert rollup == ImplementationRollup()
+    assert set(rollup.marks.values()) == set(rollup.statuses.values()) == {0}
     assert rollup.budget_planned == Decimal(0)
     assert rollup.percent_done is None
     assert rollup.percent_spent is None
@@ -158,15 +189,13 @@ def test_rollup_marks_agree_with_the_python_marks(strategy, portfolio):
 def test_rollup_computed_in_python_equals_the_database_rollup(strategy, portfolio, on):
     projects = list(Project.objects.for_strategy(strategy))
 
-    assert ImplementationRollup.of(projects, on) == Project.objects.for_strategy(strategy).rollup(
-        on
-    )
+    assert ImplementationRollup.of(
+        projects, on, strategy.horizon_date
+    ) == Project.objects.for_strategy(strategy).rollup(on)
 
 
 def test_rollup_computed_in_python_of_no_project_is_zero():
-    assert ImplementationRollup.of([], ON) == ImplementationRollup(
-        marks={"ok": 0, "warning": 0, "ko": 0, "abandoned": 0}
-    )
+    assert ImplementationRollup.of([], ON, ON) == ImplementationRollup()
 
 
 # --- EffectRollup --------------------------------------------------------------------------
@@ -258,7 +287,14 @@ def test_strategy_rollup_sums_all_projects_and_the_strategic_indicators(strategy
     rollup = strategy_rollup(strategy, ON)
 
     assert rollup.implementation.total == 4
-    assert rollup.implementation.marks == {"ok": 1, "warning": 0, "ko": 2, "abandoned": 1}
+    assert rollup.implementation.marks == {
+        "ok": 1,
+        "warning": 0,
+        "ko": 1,
+        "blocked": 1,
+        "unscheduled": 0,
+        "abandoned": 1,
+    }
     assert (rollup.implementation.done, rollup.implementation.late) == (1, 1)
     assert rollup.implementation.percent_done == Decimal("33.3")
     assert rollup.implementation.budget_planned == Decimal(150)
@@ -279,7 +315,9 @@ def test_axis_rollups_cover_every_axis_even_empty_ones(strategy, cascade):
     assert rollups[a1.pk].effect.counts["achieved"] == 1
     assert rollups[a1.pk].effect.counts["off_track"] == 1
     assert rollups[a1.pk].effect.mean_attainment == Decimal("85.0")
-    assert rollups[a2.pk].implementation.marks == {"ok": 0, "warning": 0, "ko": 1, "abandoned": 1}
+    assert rollups[a2.pk].implementation.blocked == 1
+    assert rollups[a2.pk].implementation.abandoned == 1
+    assert rollups[a2.pk].implementation.late == 0
     assert rollups[a2.pk].implementation.percent_done == Decimal("0.0")
     assert rollups[a2.pk].effect.no_data == 1
     assert rollups[a2.pk].effect.mean_attainment is None
@@ -299,7 +337,7 @@ def test_measure_rollups_cover_every_measure_even_empty_ones(strategy, cascade):
     assert rollups[m1.pk].effect.mean_attainment == Decimal("73.0")
     assert rollups[m2.pk].implementation.total == 0
     assert rollups[m2.pk].effect.total == 0
-    assert rollups[m3.pk].implementation.late_or_blocked == 1
+    assert rollups[m3.pk].implementation.blocked == 1
     assert rollups[m3.pk].effect.warning == 1
     assert rollups[m3.pk].effect.mean_attainment == Decimal("60.0")
 
@@ -335,3 +373,26 @@ def test_rollups_take_a_constant_number_of_queries(strategy, size, django_assert
     assert whole.effect.total == 3 * size
     assert len(by_axis) == 3 * size
     assert len(by_measure) == 3 * size
+
+
+def test_rollup_counts_projects_ending_after_the_horizon_and_the_committed_budget(strategy):
+    axis = AxisFactory(strategy=strategy)  # the strategy's horizon: 31.12.2030
+
+    def project(status, end, committed):
+        return ProjectFactory(
+            measure__domain__axis=axis,
+            status=status,
+            end_date=end,
+            budget_committed=Decimal(committed),
+        )
+
+    project(S.IN_PROGRESS, datetime.date(2031, 1, 1), "100")
+    project(S.DONE, datetime.date(2030, 12, 31), "25")
+    project(S.ABANDONED, datetime.date(2032, 1, 1), "50")  # apart, but what it committed stays
+    projects = list(Project.objects.for_strategy(strategy))
+
+    rollup = Project.objects.for_strategy(strategy).rollup(ON)
+
+    assert rollup.after_horizon == 1
+    assert rollup.budget_committed == Decimal("175")
+    assert ImplementationRollup.of(projects, ON, strategy.horizon_date) == rollup

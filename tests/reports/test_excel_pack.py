@@ -86,7 +86,7 @@ def test_workbook_properties_name_the_strategy(pack):
     assert pack.properties.creator == "Cockpit territorial"
 
 
-def test_synthesis_has_the_strategy_header_and_one_rollup_row_per_axis(pack, demo):
+def test_synthesis_has_the_strategy_header_one_rollup_row_per_axis_and_the_total(pack, demo):
     ws = pack["Synthèse"]
     assert ws["A1"].value == str(demo)
     assert ws.cell(row=row_of(ws, 1, "Territoire"), column=2).value == "Région de Crans-Montana"
@@ -95,19 +95,23 @@ def test_synthesis_has_the_strategy_header_and_one_rollup_row_per_axis(pack, dem
     assert report_date.value.date() == timezone.localdate()
     assert report_date.number_format == "DD.MM.YYYY"
     header = row_of(ws, 1, "Axe")
-    assert [ws.cell(row=header, column=c).value for c in (2, 3, 8, 14, 16)] == [
+    assert [ws.cell(row=header, column=c).value for c in (2, 3, 8, 9, 16, 23, 24)] == [
         "Indicateurs",
         "✓ atteint",
         "Atteinte moyenne",
+        "Projets",
+        "Engagés",
         "Part réalisée",
         "Budget prévu",
     ]
-    axis_rows = [ws.cell(row=r, column=1).value for r in range(header + 1, ws.max_row + 1)]
-    assert axis_rows == [str(axis) for axis in Axis.objects.filter(strategy=demo)]
+    rows = [ws.cell(row=r, column=1).value for r in range(header + 1, ws.max_row + 1)]
+    axes = [str(axis) for axis in Axis.objects.filter(strategy=demo)]
+    assert rows == [*axes, "Toute la stratégie"]
     first = header + 1
     assert ws.cell(row=first, column=8).number_format == "0 %"
-    assert ws.cell(row=first, column=16).number_format == '#,##0 "CHF"'
-    assert isinstance(ws.cell(row=first, column=16).value, int | float)
+    assert ws.cell(row=first, column=24).number_format == '#,##0 "CHF"'
+    assert isinstance(ws.cell(row=first, column=24).value, int | float)
+    assert ws.cell(row=ws.max_row, column=9).value == Project.objects.filter(strategy=demo).count()
 
 
 def test_cockpit_sheet_reproduces_the_steering_table(pack, demo):
@@ -176,7 +180,7 @@ def test_tables_are_frozen_filtered_and_print_on_a4_landscape(pack):
     assert cockpit.print_title_rows == "$1:$2"
     projects = pack["Projets"]
     assert projects.freeze_panes == "A2"
-    assert projects.auto_filter.ref == f"A1:T{projects.max_row}"
+    assert projects.auto_filter.ref == f"A1:U{projects.max_row}"
     assert projects["A1"].font.b
     assert projects["A1"].fill.fgColor.rgb.endswith("1F4E79")
     for ws in pack.worksheets:
@@ -250,12 +254,17 @@ def test_values_sheet_holds_the_history_and_charts_plot_it(pack):
 def test_projects_sheet_has_every_field_with_fundings_as_text(pack, demo):
     ws = pack["Projets"]
     assert [cell.value for cell in ws[1]][:4] == ["Code", "Titre", "Axe", "Mesure"]
-    assert ws["T1"].value == "Total des financements"
+    assert [ws[f"{column}1"].value for column in "PQR"] == [
+        "Budget prévu",
+        "Budget engagé",
+        "Budget dépensé",
+    ]
+    assert ws["U1"].value == "Total des financements"
     p2 = row_of(ws, 1, "p2")
-    fundings = ws.cell(row=p2, column=19).value
+    fundings = ws.cell(row=p2, column=20).value
     assert "Canton du Valais 2\u202f000\u202f000 (acquis)" in fundings
-    assert ws.cell(row=p2, column=20).value == 19500000
-    assert ws.cell(row=p2, column=20).number_format == '#,##0 "CHF"'
+    assert ws.cell(row=p2, column=21).value == 19500000
+    assert ws.cell(row=p2, column=21).number_format == '#,##0 "CHF"'
     assert ws.cell(row=p2, column=15).value == 1
     assert ws.cell(row=p2, column=15).number_format == "0 %"
     assert ws.cell(row=p2, column=10).number_format == "DD.MM.YYYY"

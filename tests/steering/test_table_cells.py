@@ -30,17 +30,17 @@ def test_a_project_mark_speaks_the_language_active_when_it_is_shown():
 def test_a_done_or_blocked_project_says_its_status_rather_than_its_mark():
     with translation.override("fr"):
         done = project_mark(annotated(Project.Status.DONE, Mark.OK))
-        blocked = project_mark(annotated(Project.Status.BLOCKED, Mark.LATE))
+        blocked = project_mark(annotated(Project.Status.BLOCKED, Mark.BLOCKED))
         running = project_mark(annotated(Project.Status.IN_PROGRESS, Mark.OK))
     assert "réalisé" in done and "mark-ok" in done
-    assert "bloqué" in blocked and "mark-ko" in blocked
+    assert "bloqué" in blocked and "mark-blocked" in blocked and "tone-red" in blocked
     assert "dans les temps" in running
 
 
 def test_the_short_mark_keeps_its_word_in_a_title():
     with translation.override("fr"):
         html = project_mark(annotated(Project.Status.IN_PROGRESS, Mark.WARNING), short=True)
-    assert 'title="attention"' in html
+    assert 'title="à surveiller"' in html
     assert Mark.WARNING.symbol in html
 
 

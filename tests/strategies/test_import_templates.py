@@ -77,7 +77,9 @@ def test_the_template_for_any_strategy_names_no_currency(admin_client):
     rows = help_rows(admin_client, Project)
 
     explained = {row[0]: row for row in rows}
-    assert explained["Budget prévu"][2] == "Montant sans signe négatif, dans la monnaie du territoire."
+    assert (
+        explained["Budget prévu"][2] == "Montant sans signe négatif, dans la monnaie du territoire."
+    )
     assert not any(str(row[0]).startswith("Montants en") for row in rows)
     assert not any("franc" in str(value).lower() for row in rows for value in row)
 

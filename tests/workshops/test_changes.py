@@ -180,7 +180,7 @@ def test_changes_since_the_previous_workshop_are_exactly_those_of_the_period(sce
             "value_recorded",
             midnight(datetime.date(2024, 4, 15)),
             "s2 – Places d'accueil",
-            "en bonne voie → en retard",
+            "en bonne voie → hors trajectoire",
             "40",
             "10",
             "système",
