@@ -242,6 +242,7 @@ def project_rows(strategy: Strategy, count: int) -> tablib.Dataset:
             "Commentaire sur le statut": "",
             "Avancement (%)": index % 101,
             "Budget prévu": 10000 + index * 10,
+            "Budget engagé": 8000 + index * 5,
             "Budget dépensé": 5000 + index * 3,
             "Nature du budget": "investissement" if index % 2 else "fonctionnement",
             "Description": f"Description du projet {index + 1}, sur deux phrases. Rien de plus.",

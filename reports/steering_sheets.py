@@ -143,7 +143,7 @@ def synthesis_sheet(
     last = table.end()
     sheet.data_bar(8, header_at + 1, last)
     for column, value in enumerate(synthesis_values(_("Toute la stratégie"), total), start=1):
-        look = Look(font="bold", number_format=columns[column - 1].format)
+        look = Look(font="bold", number_format=columns[column - 1].format(book.currency))
         sheet.put(last + 1, column, value, look)
 
 

@@ -48,7 +48,7 @@ def test_cockpit_rollup_shows_a_french_territorys_budget_in_euros(viewer, haut_j
     html = page(viewer, reverse("cockpit:strategy", args=[haut_jura.pk]))
 
     assert f"{BUDGET_EUR} prévus" in html
-    assert f"250{NNBSP}000&nbsp;€ dépensés sur" in html
+    assert f"250{NNBSP}000&nbsp;€ dépensés" in html
     assert "CHF" not in html
 
 
