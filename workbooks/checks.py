@@ -71,17 +71,21 @@ class Plan:
 # --- Keys -----------------------------------------------------------------------------------
 
 
+#: The cells of keys read as the resources read them.
+TEXT, NUMBER, DATE = TextWidget(), IntegerWidget(), DateWidget()
+
+
 def text_key(value: Any) -> str | None:
     """A code or a title as rows are matched: trimmed, single spaces, without case or accents."""
     if value is None:
         return None
-    text = fold(ScopedLookupWidget.normalize_key(TextWidget().clean(value)))
+    text = fold(ScopedLookupWidget.normalize_key(TEXT.clean(value)))
     return text or None
 
 
 def number_key(value: Any) -> str | None:
     try:
-        number = IntegerWidget().clean(value)
+        number = NUMBER.clean(value)
     except ValueError:
         return None
     return None if number is None else str(number)
@@ -89,7 +93,7 @@ def number_key(value: Any) -> str | None:
 
 def date_key(value: Any):
     try:
-        return DateWidget().clean(value)
+        return DATE.clean(value)
     except ValueError:
         return None
 

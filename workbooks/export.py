@@ -11,15 +11,20 @@ strategy holds, and the import checks every cell anyway.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export.widgets import ManyToManyWidget
 from openpyxl.utils import get_column_letter
 
 from indicators.models import Indicator, IndicatorValue
 from projects.models import Project
 from spreadsheets.formats import export_columns
+from spreadsheets.lookups import ScopedLookupWidget
 from spreadsheets.widgets import ChoiceWidget
 from spreadsheets.xlsx import PLAIN, Book, Sheet, Table
 from strategies.levels import AXIS, DOMAIN, FEMININE, MASCULINE, MEASURE, PROJECT
@@ -101,8 +106,8 @@ def write_data_sheet(
     columns = export_columns(spec.headers, [resource.column_kind(field) for field in fields])
     sheet = book.sheet(spec.title, [column.width for column in columns], freeze_row=2)
     table = Table(sheet, columns, body=PLAIN)
-    for instance in rows_of(spec.kind, strategy).iterator(chunk_size=CHUNK):
-        table.add([field.export(instance, force_native_type=True) for field in fields])
+    for cells in sheet_cells(rows_of(spec.kind, strategy), fields):
+        table.add(cells)
     table.end()
     parents = {parent.field: parent.kind for parent in spec.parents}
     for index, (name, field) in enumerate(zip(spec.fields, fields, strict=True)):
@@ -120,6 +125,31 @@ def write_data_sheet(
                 if value != ""
             ]
             dropdown(sheet, index, values)
+
+
+def sheet_cells(queryset: QuerySet, fields: list) -> Iterator[list]:
+    """Each row's cells, as the fields' widgets render them (``force_native_type``: real dates
+    and numbers). A sheet without many-to-many columns (values, indicators…) is read as tuples,
+    a related row's column as the key its widget writes (the indicator's code), without a model
+    instance per row: 100,000 values cost tuples."""
+    if any(isinstance(field.widget, ManyToManyWidget) for field in fields):
+        for instance in queryset.iterator(chunk_size=CHUNK):
+            yield [field.export(instance, force_native_type=True) for field in fields]
+        return
+    paths, renders = [], []
+    for field in fields:
+        widget = field.widget
+        if isinstance(widget, ScopedLookupWidget):
+            paths.append(f"{field.attribute}__{widget.field}")
+            renders.append(None)
+        else:
+            paths.append(field.attribute)
+            renders.append(functools.partial(widget.render, force_native_type=True))
+    for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK):
+        yield [
+            value if render is None else render(value)
+            for value, render in zip(values, renders, strict=True)
+        ]
 
 
 def dropdown(sheet: Sheet, column: int, source: list[str] | str) -> None:
