@@ -225,8 +225,8 @@ def sheet_specs(levels: Levels, *, used_only: bool = True) -> list[SheetSpec]:
 
 def sheet_kinds(*levels: Levels) -> dict[str, str]:
     """Normalised sheet name → what the sheet holds (a kind, ``"strategy"`` or ``"guide"``): the
-    fixed names first, then the levels' names in each ``levels`` given (the workbook's, the
-    strategy's), then the default names."""
+    fixed names first, then the levels' names (plural, then singular) in each ``levels`` given
+    (the workbook's, the strategy's), then the default names."""
     kinds: dict[str, str] = {}
 
     def add(name: str, kind: str) -> None:
@@ -242,6 +242,7 @@ def sheet_kinds(*levels: Levels) -> dict[str, str]:
     for each in levels:
         for kind, name in french_names(each).items():
             add(name.Plural, kind)
+            add(name.Singular, kind)
     with translation.override(settings.LANGUAGE_CODE):
         for kind, (singular, plural, _gender, _prefix) in DEFAULTS.items():
             add(str(plural), kind)
