@@ -24,7 +24,7 @@ from bench.data import BenchStrategy, Scale, build_strategy
 from bench.floor import floor_workbook
 from bench.imports import NOT_INSTALLED, time_import
 from bench.timing import Timing, machine, time_call, time_request
-from bench.workbooks import WORKBOOK_ROWS, time_workbook
+from bench.workbooks import WORKBOOK_CONFIRM, WORKBOOK_PREVIEW, WORKBOOK_ROWS, time_workbook
 from indicators.models import Indicator
 from projects.models import Project
 from strategies.models import Measure
@@ -282,6 +282,15 @@ def verdicts(reports: list[SizeReport]) -> list[str]:
                     f"{timing.seconds:.1f} s, {timing.peak / 1024 / 1024:.0f} MB",
                 )
             )
+    preview, confirmation = largest.rows.get(WORKBOOK_PREVIEW), largest.rows.get(WORKBOOK_CONFIRM)
+    if isinstance(preview, Timing) and isinstance(confirmation, Timing):
+        both = preview.seconds + confirmation.seconds
+        lines.append(
+            _verdict(
+                both < TARGET_WORKBOOK,
+                f"strategy workbook preview + confirmation under 15 s: {both:.1f} s",
+            )
+        )
     lines.extend(query_verdicts(reports))
     return lines
 

@@ -33,7 +33,8 @@ def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
         "pack / floor",
         "project import (dry run + confirm)",
         "strategy workbook export",
-        "strategy workbook import, empty strategy (preview + confirm)",
+        "strategy workbook import into an empty strategy: preview",
+        "strategy workbook import into an empty strategy: confirmation",
     ):
         assert label in lines, label
     assert re.search(r"\| \d+ ms \(max \d+\), \d+ q \(open\) \|", lines["cockpit"])
@@ -54,7 +55,7 @@ def test_bench_can_measure_the_strategy_workbook_alone(db):
     )
     rows = {line.split("|")[1].strip() for line in out.getvalue().splitlines() if "| " in line}
     assert "strategy workbook export" in rows
-    assert "strategy workbook import, empty strategy (preview + confirm)" in rows
+    assert "strategy workbook import into an empty strategy: confirmation" in rows
     assert "cockpit" not in rows and "Excel pack" not in rows
 
 
