@@ -155,3 +155,29 @@ def test_a_new_measure_gets_its_projects_from_the_same_workbook(demo):
         ("p90", 1),
         ("p91", 1),
     ]
+
+
+def test_a_sheet_and_a_column_of_its_own_are_ignored_with_a_warning(demo):
+    book = open_book(export_workbook(demo))
+    book.create_sheet("Notes du secrétariat").append(["Penser à relancer la commune"])
+    projects = book["Projets"]
+    projects.cell(row=1, column=projects.max_column + 1).value = "Remarques internes"
+    projects.cell(row=2, column=projects.max_column).value = "à voir"
+
+    result = import_workbook(demo, save(book))
+
+    assert result.ok and result.new == 0 and result.changed == 0
+    assert [(w.sheet, w.line, w.column, w.message) for w in result.warnings] == [
+        (
+            "Notes du secrétariat",
+            None,
+            "",
+            "Feuille ignorée : ce n'est pas une feuille du classeur d'une stratégie.",
+        ),
+        (
+            "Projets",
+            1,
+            "Remarques internes",
+            "Colonne ignorée : elle n'est pas une colonne de cette feuille.",
+        ),
+    ]
