@@ -1,6 +1,7 @@
 """One run of the benchmark: for each size, a synthetic strategy, then every page, the cockpit's
-htmx fragments, the admin's project list and form, the Excel pack, its floor and the project
-import, each timed with its queries counted; then the table of the figures and the targets.
+htmx fragments, the admin's project list and form, the Excel pack, its floor, the project import
+and the strategy workbook (export, import into an empty strategy), each timed with its queries
+counted; then the table of the figures and the targets.
 
 Requests are rendered in-process through Django's test client with production settings (no
 debug), so that the figures are server time: no network, no browser.
@@ -23,6 +24,7 @@ from bench.data import BenchStrategy, Scale, build_strategy
 from bench.floor import floor_workbook
 from bench.imports import NOT_INSTALLED, time_import
 from bench.timing import Timing, machine, time_call, time_request
+from bench.workbooks import WORKBOOK_CONFIRM, WORKBOOK_PREVIEW, WORKBOOK_ROWS, time_workbook
 from indicators.models import Indicator
 from projects.models import Project
 from strategies.models import Measure
@@ -34,6 +36,9 @@ TARGET_PACK = 10.0
 TARGET_PACK_MEMORY = 300 * 1024 * 1024
 TARGET_FLOOR_RATIO = 2.0
 TARGET_IMPORT = 10.0
+#: Issue 15: the strategy workbook at 10,000 projects and 100,000 values, each way.
+TARGET_WORKBOOK = 15.0
+TARGET_WORKBOOK_MEMORY = 250 * 1024 * 1024
 
 PACK = "Excel pack"
 FLOOR = "floor: same rows, openpyxl write-only"
@@ -118,12 +123,35 @@ def run_size(
     label: str,
     imports: bool = True,
     rss: bool = True,
+    workbooks: bool = True,
+    pages_and_pack: bool = True,
     say: Callable[[str], None] = print,
 ) -> SizeReport:
     start = time.perf_counter()
     bench = build_strategy(size, label=label)
     report = SizeReport(size, bench.scale, time.perf_counter() - start)
     say(f"  {size} projects built in {report.built:.1f} s")
+    heavy_runs = max(1, min(runs, 3))
+    if pages_and_pack:
+        measure_pages_and_pack(bench, report, runs=runs, rss=rss, say=say)
+    if imports:
+        say(f"  {size} projects: import")
+        report.rows[IMPORT] = time_import(bench.strategy) or NOT_INSTALLED
+    if workbooks:
+        say(f"  {size} projects: strategy workbook")
+        report.rows.update(time_workbook(bench.strategy, runs=heavy_runs))
+    return report
+
+
+def measure_pages_and_pack(
+    bench: BenchStrategy,
+    report: SizeReport,
+    *,
+    runs: int,
+    rss: bool,
+    say: Callable[[str], None],
+) -> None:
+    size = report.size
     clients = {"viewer": Client(), "editor": Client()}
     clients["viewer"].force_login(bench.viewer)
     clients["editor"].force_login(bench.editor)
@@ -142,10 +170,6 @@ def run_size(
     )
     if rss:
         report.rows[PACK_RSS] = pack_in_fresh_process(bench.strategy.pk)
-    if imports:
-        say(f"  {size} projects: import")
-        report.rows[IMPORT] = time_import(bench.strategy) or NOT_INSTALLED
-    return report
 
 
 def axes_mode(content: bytes) -> str:
@@ -236,11 +260,48 @@ def verdicts(reports: list[SizeReport]) -> list[str]:
             )
         )
     largest = reports[-1]
+    if PACK in largest.rows:
+        lines.extend(page_and_pack_verdicts(largest))
+    imported = largest.rows.get(IMPORT)
+    if isinstance(imported, Timing):
+        lines.append(
+            _verdict(
+                imported.seconds < TARGET_IMPORT,
+                f"import of {largest.size} rows under 10 s: {imported.seconds:.1f} s",
+            )
+        )
+    elif imported:
+        lines.append(f"- [ ] import of {largest.size} rows under 10 s: {imported}")
+    for label in WORKBOOK_ROWS:
+        timing = largest.rows.get(label)
+        if isinstance(timing, Timing):
+            lines.append(
+                _verdict(
+                    timing.seconds < TARGET_WORKBOOK and timing.peak < TARGET_WORKBOOK_MEMORY,
+                    f"{label} at {largest.size} projects under 15 s and 250 MB: "
+                    f"{timing.seconds:.1f} s, {timing.peak / 1024 / 1024:.0f} MB",
+                )
+            )
+    preview, confirmation = largest.rows.get(WORKBOOK_PREVIEW), largest.rows.get(WORKBOOK_CONFIRM)
+    if isinstance(preview, Timing) and isinstance(confirmation, Timing):
+        both = preview.seconds + confirmation.seconds
+        lines.append(
+            _verdict(
+                both < TARGET_WORKBOOK,
+                f"strategy workbook preview + confirmation under 15 s: {both:.1f} s",
+            )
+        )
+    lines.extend(query_verdicts(reports))
+    return lines
+
+
+def page_and_pack_verdicts(largest: SizeReport) -> list[str]:
+    lines = []
     slow = [
         f"{label} {timing.seconds * 1000:.0f} ms"
         for label, timing in largest.rows.items()
         if isinstance(timing, Timing)
-        and label not in (PACK, FLOOR, IMPORT)
+        and label not in (PACK, FLOOR, IMPORT, *WORKBOOK_ROWS)
         and timing.seconds >= TARGET_PAGE
     ]
     lines.append(
@@ -264,17 +325,6 @@ def verdicts(reports: list[SizeReport]) -> list[str]:
     lines.append(
         _verdict(ratio <= TARGET_FLOOR_RATIO, f"Excel pack within 2× the floor: {ratio:.2f}×")
     )
-    imported = largest.rows.get(IMPORT)
-    if isinstance(imported, Timing):
-        lines.append(
-            _verdict(
-                imported.seconds < TARGET_IMPORT,
-                f"import of {largest.size} rows under 10 s: {imported.seconds:.1f} s",
-            )
-        )
-    elif imported:
-        lines.append(f"- [ ] import of {largest.size} rows under 10 s: {imported}")
-    lines.extend(query_verdicts(reports))
     return lines
 
 
@@ -282,7 +332,7 @@ def query_verdicts(reports: list[SizeReport]) -> list[str]:
     """Query counts that change with size, compared between responses of the same kind."""
     lines = []
     for label, timing in reports[0].rows.items():
-        if not isinstance(timing, Timing) or label == IMPORT:
+        if not isinstance(timing, Timing) or label in (IMPORT, *WORKBOOK_ROWS):
             continue
         counts = [report.rows[label].queries for report in reports]
         # The cockpit loads its tables up to steering.OPEN_PROJECTS projects, their sizes

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "indicators",
     "steering",
     "workshops",
+    "workbooks",
     "prioritisation",
     "reports",
     "demo",

@@ -32,6 +32,9 @@ def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
         "floor: same rows, openpyxl write-only",
         "pack / floor",
         "project import (dry run + confirm)",
+        "strategy workbook export",
+        "strategy workbook import into an empty strategy: preview",
+        "strategy workbook import into an empty strategy: confirmation",
     ):
         assert label in lines, label
     assert re.search(r"\| \d+ ms \(max \d+\), \d+ q \(open\) \|", lines["cockpit"])
@@ -41,7 +44,19 @@ def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
     assert re.search(r"CPU reference .*: \d+\.\d ms \(", text)
     assert "CPU reference after the run" in text
     assert "## Targets" in text
+    assert "strategy workbook export at 20 projects under 15 s and 250 MB" in text
     assert Project.objects.count() == 20
+
+
+def test_bench_can_measure_the_strategy_workbook_alone(db):
+    out = io.StringIO()
+    call_command(
+        "bench", "--sizes", "10", "--runs", "1", "--in-place", "--workbook-only", stdout=out
+    )
+    rows = {line.split("|")[1].strip() for line in out.getvalue().splitlines() if "| " in line}
+    assert "strategy workbook export" in rows
+    assert "strategy workbook import into an empty strategy: confirmation" in rows
+    assert "cockpit" not in rows and "Excel pack" not in rows
 
 
 def test_bench_output_is_not_cluttered_by_a_missing_collectstatic(db, settings, tmp_path, recwarn):

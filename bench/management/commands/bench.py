@@ -2,14 +2,16 @@
 
 By default the command creates a separate database, migrates it, builds synthetic strategies of
 100, 300, 1,000 and 10,000 projects, times every page, the cockpit's htmx fragments, the admin's
-project list and form, the Excel pack (against its floor) and the project import, prints the
-figures and the issue's targets, and drops the database. The database is a SQLite file in the
+project list and form, the Excel pack (against its floor), the project import and the strategy
+workbook (export, then import into an empty strategy), prints the figures and the issue's
+targets, and drops the database. The database is a SQLite file in the
 temporary directory, or, with ``DATABASE_URL=postgres://…/NAME``, the PostgreSQL database
 ``NAME_bench``: never the configured database itself.
 
 ``--in-place`` runs in the configured database instead, which must be a test or benchmark one
 (its name starts with ``test`` or ends with ``_bench`` or ``_load``): the smoke test does so.
 ``--populate N`` only adds a strategy of N projects there (``make load`` does so).
+``--workbook-only`` measures the strategy workbook alone (``--no-workbook`` leaves it out).
 """
 
 from __future__ import annotations
@@ -64,6 +66,12 @@ class Command(BaseCommand):
             help="use the configured database (a test, *_bench or *_load one only)",
         )
         parser.add_argument("--no-import", action="store_true", help="skip the project import")
+        parser.add_argument("--no-workbook", action="store_true", help="skip the strategy workbook")
+        parser.add_argument(
+            "--workbook-only",
+            action="store_true",
+            help="only the strategy workbook's export and import (no page, pack or import)",
+        )
         parser.add_argument(
             "--no-rss",
             action="store_true",
@@ -155,8 +163,10 @@ class Command(BaseCommand):
                         size,
                         runs=options["runs"],
                         label=f"{size}-{time.time_ns()}",
-                        imports=not options["no_import"],
+                        imports=not (options["no_import"] or options["workbook_only"]),
                         rss=not (options["no_rss"] or options["in_place"]),
+                        workbooks=not options["no_workbook"],
+                        pages_and_pack=not options["workbook_only"],
                         say=say,
                     )
                 )
