@@ -3,7 +3,7 @@ them (no invented row):
 
 - the SDI of Crans-Montana: axes → domains → measures → projects (the demo, four levels);
 - CCVH « Smart Vallée »: six orientations → ten pilot actions (two levels: no domains, no
-  measures), seed 001;
+  measures), seed 001, from ``tests/workbooks/plans.py`` (the same plan its workbook enters);
 - a Nord-like contract: enjeux → orientations → projects (three levels: no domains), seed 002,
   280 projects of which 91 are engaged.
 """
@@ -14,56 +14,7 @@ import datetime
 
 from projects.models import Project
 from strategies.models import Axis, Measure, Strategy, Territory
-
-CCVH_NAMES = {
-    "axis": {"singular": "orientation", "plural": "orientations", "gender": "f"},
-    "project": {
-        "singular": "action",
-        "plural": "actions",
-        "gender": "f",
-        "singular_en": "action",
-        "plural_en": "actions",
-        "prefix": "a",
-    },
-}
-
-#: CCVH's six orientations and their ten pilot actions (code, title, status), from seed 001.
-CCVH_PLAN = [
-    (
-        "Accélérer la transformation digitale des services de la CCVH",
-        [
-            ("a1", "Gestion connectée de bout en bout des déchets", "in_progress"),
-            ("a3", "Portail petite enfance (guichet unique)", "planned"),
-        ],
-    ),
-    (
-        "S'engager dans l'ère de la communication digitale",
-        [
-            ("a2", "Application mobile CCVH pour « pousser » de l'information", "done"),
-            ("a10", "Boîte à idées numérique, citoyenne et collaborative", "planned"),
-        ],
-    ),
-    (
-        "Renforcer la localisation de l'activité grâce au numérique",
-        [
-            ("a4", "Tiers-lieu du numérique – La Galerie Digitale", "in_progress"),
-            ("a5", "Aide intercommunale aux espaces de travail collaboratif", "blocked"),
-            ("a6", "Capteurs Beacons dans une zone d'activité économique", "planned"),
-        ],
-    ),
-    (
-        "Accompagner la filière viti-vinicole par le numérique",
-        [("a7", "Transition numérique des acteurs de la filière vitivinicole", "paused")],
-    ),
-    (
-        "Appuyer la stratégie digitale du tourisme et de la culture",
-        [("a8", "Parcours en réalité augmentée sur des sites remarquables", "planned")],
-    ),
-    (
-        "Développer les usages du numérique pour tous",
-        [("a9", "Former les citoyens aux usages du numérique", "in_progress")],
-    ),
-]
+from tests.workbooks.plans import SMART_VALLEE
 
 NORD_NAMES = {
     "axis": {"singular": "enjeu", "plural": "enjeux", "gender": "m"},
@@ -77,25 +28,35 @@ NORD_ENGAGED = {"in_progress": 60, "paused": 8, "blocked": 5, "done": 18}
 NORD_PROJECTS = 280
 
 
-def ccvh_strategy() -> Strategy:
+def ccvh_strategy(plan: dict = SMART_VALLEE) -> Strategy:
     """CCVH's plan, typed as its secretariat would: 6 orientations, 10 actions, nothing more."""
     territory = Territory.objects.create(name="Communauté de communes (CCVH)", slug="ccvh")
     strategy = Strategy.objects.create(
         territory=territory,
-        title="Smart Vallée",
-        short_name="SV",
-        start_year=2016,
-        horizon_year=2025,
-        uses_domains=False,
-        uses_measures=False,
-        level_names=CCVH_NAMES,
+        **plan["strategy"],
+        uses_domains=plan["uses_domains"],
+        uses_measures=plan["uses_measures"],
+        level_names=plan["level_names"],
     )
-    for number, (title, actions) in enumerate(CCVH_PLAN, start=1):
-        axis = Axis.objects.create(strategy=strategy, number=number, title=title)
-        for code, action, status in actions:
-            project = Project(axis=axis, code=code, title=action, status=status)
-            project.full_clean()
-            project.save()
+    axes = {
+        number: Axis.objects.create(
+            strategy=strategy, number=number, title=title, strategic_objective=objective
+        )
+        for number, title, objective in plan["orientations"]
+    }
+    statuses = {str(label): value for value, label in Project.Status.choices}
+    for code, title, number, status, priority, start, end in plan["actions"]:
+        project = Project(
+            axis=axes[number],
+            code=code,
+            title=title,
+            status=statuses[status],
+            priority=priority,
+            start_date=start,
+            end_date=end,
+        )
+        project.full_clean()
+        project.save()
     return strategy
 
 

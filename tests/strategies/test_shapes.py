@@ -19,7 +19,8 @@ from strategies.models import Domain, Measure
 from strategies.shape import change_shape
 from tests.factories import AxisFactory, DomainFactory, StrategyFactory, UserFactory
 from tests.import_files import dataset, xlsx
-from tests.shapes import CCVH_PLAN, ccvh_strategy, nord_strategy
+from tests.shapes import ccvh_strategy, nord_strategy
+from tests.workbooks.plans import SMART_VALLEE
 
 pytestmark = pytest.mark.django_db
 
@@ -270,8 +271,8 @@ def test_the_ccvh_project_form_in_the_admin_asks_for_an_orientation_not_a_measur
     assert form.fields["axis"].label == "Orientation"
 
 
-def test_the_plan_has_as_many_actions_as_the_seed():
-    assert sum(len(actions) for _title, actions in CCVH_PLAN) == 10
+def test_the_plan_has_as_many_orientations_and_actions_as_the_seed():
+    assert (len(SMART_VALLEE["orientations"]), len(SMART_VALLEE["actions"])) == (6, 10)
 
 
 # --- Every page of each shape -------------------------------------------------------------------

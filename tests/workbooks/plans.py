@@ -2,7 +2,7 @@
 
 ``SMART_VALLEE``: the CCVH's plan « Smart Vallée », a two-level strategy — six orientations and
 ten pilot actions directly under them, no domains, no measures — with two indicators and their
-values. Titles are plausible, not the CCVH's own wording.
+values. Titles are those of seed 001; statuses, dates and indicators are plausible.
 """
 
 from __future__ import annotations
@@ -39,20 +39,40 @@ SMART_VALLEE = {
     "orientations": [
         (
             1,
-            "Accélérer la transformation digitale",
-            "Chaque commune et chaque entreprise connectée",
+            "Accélérer la transformation digitale des services de la CCVH",
+            "Des services intercommunaux gérés et rendus en ligne",
         ),
-        (2, "Mobilité", "Se déplacer dans la vallée sans voiture individuelle"),
-        (3, "Énergie", "Un territoire à énergie positive en 2030"),
-        (4, "Tourisme", "Un tourisme des quatre saisons"),
-        (5, "Services à la population", "Des services publics proches et en ligne"),
-        (6, "Attractivité économique", "Garder et attirer les entreprises et les emplois"),
+        (
+            2,
+            "S'engager dans l'ère de la communication digitale",
+            "Une information qui circule dans les deux sens",
+        ),
+        (
+            3,
+            "Renforcer la localisation de l'activité grâce au numérique",
+            "Des lieux et des outils pour travailler dans la vallée",
+        ),
+        (
+            4,
+            "Accompagner la filière viti-vinicole par le numérique",
+            "Des exploitations outillées et visibles en ligne",
+        ),
+        (
+            5,
+            "Appuyer la stratégie digitale du tourisme et de la culture",
+            "Des sites remarquables visités autrement",
+        ),
+        (
+            6,
+            "Développer les usages du numérique pour tous",
+            "Chaque habitant à l'aise avec les démarches en ligne",
+        ),
     ],
     # (code, title, orientation, status, priority, start, end)
     "actions": [
         (
             "a1",
-            "Fibre optique dans toutes les zones d'activité",
+            "Gestion connectée de bout en bout des déchets",
             1,
             "en cours",
             1,
@@ -61,7 +81,7 @@ SMART_VALLEE = {
         ),
         (
             "a2",
-            "Guichet numérique intercommunal",
+            "Portail petite enfance (guichet unique)",
             1,
             "à venir",
             2,
@@ -70,7 +90,7 @@ SMART_VALLEE = {
         ),
         (
             "a3",
-            "Transport à la demande entre les villages",
+            "Application mobile CCVH pour « pousser » de l'information",
             2,
             "en cours",
             1,
@@ -79,7 +99,7 @@ SMART_VALLEE = {
         ),
         (
             "a4",
-            "Parkings relais et covoiturage",
+            "Boîte à idées numérique, citoyenne et collaborative",
             2,
             "à venir",
             3,
@@ -88,7 +108,7 @@ SMART_VALLEE = {
         ),
         (
             "a5",
-            "Cadastre solaire des toitures",
+            "Tiers-lieu du numérique – La Galerie Digitale",
             3,
             "réalisé",
             2,
@@ -97,7 +117,7 @@ SMART_VALLEE = {
         ),
         (
             "a6",
-            "Réseau de chaleur du bourg",
+            "Aide intercommunale aux espaces de travail collaboratif",
             3,
             "en pause",
             1,
@@ -106,7 +126,7 @@ SMART_VALLEE = {
         ),
         (
             "a7",
-            "Sentiers connectés et application de visite",
+            "Transition numérique des acteurs de la filière vitivinicole",
             4,
             "en cours",
             2,
@@ -115,7 +135,7 @@ SMART_VALLEE = {
         ),
         (
             "a8",
-            "Maison France services itinérante",
+            "Parcours en réalité augmentée sur des sites remarquables",
             5,
             "en cours",
             1,
@@ -124,8 +144,8 @@ SMART_VALLEE = {
         ),
         (
             "a9",
-            "Espace de coworking de la gare",
-            6,
+            "Capteurs Beacons dans une zone d'activité économique",
+            3,
             "à venir",
             2,
             datetime.date(2025, 9, 1),
@@ -133,7 +153,7 @@ SMART_VALLEE = {
         ),
         (
             "a10",
-            "Plateforme des offres d'emploi locales",
+            "Former les citoyens aux usages du numérique",
             6,
             "bloqué",
             3,
@@ -143,13 +163,13 @@ SMART_VALLEE = {
     ],
     # (code, name, orientation, unit, baseline, target)
     "indicators": [
-        ("s1", "Entreprises raccordées à la fibre", 1, "entreprises", 40, 250),
-        ("s2", "Voyages en transport à la demande", 2, "voyages par an", 0, 12000),
+        ("s1", "Démarches en ligne traitées", 1, "démarches par an", 400, 2500),
+        ("s2", "Signalements citoyens par l'application", 2, "signalements par an", 0, 1200),
     ],
     # (indicator, date, value)
     "values": [
-        ("s1", datetime.date(2024, 12, 31), 95),
-        ("s1", datetime.date(2025, 6, 30), 130),
-        ("s2", datetime.date(2025, 6, 30), 3100),
+        ("s1", datetime.date(2024, 12, 31), 950),
+        ("s1", datetime.date(2025, 6, 30), 1300),
+        ("s2", datetime.date(2025, 6, 30), 310),
     ],
 }
