@@ -83,6 +83,11 @@ class LevelName:
     def Plural(self) -> str:
         return _cap(self.plural)
 
+    def noun(self, count: int) -> str:
+        """The singular for one (or none, as French counts), the plural otherwise."""
+        one = count in (0, 1) if self.french else count == 1
+        return self.singular if one else self.plural
+
     @property
     def e(self) -> str:
         """The French feminine ending of a word agreeing with the level (« affichée »)."""

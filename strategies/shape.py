@@ -44,23 +44,22 @@ def shape_change_errors(strategy, uses_domains: bool, uses_measures: bool) -> di
             errors["uses_domains"] = ngettext(
                 "La stratégie a %(count)s %(level)s : supprimez-le ou rattachez ses éléments "
                 "directement aux axes avant de renoncer à ce niveau.",
-                "La stratégie a %(count)s %(levels)s : supprimez-les ou rattachez leurs éléments "
+                "La stratégie a %(count)s %(level)s : supprimez-les ou rattachez leurs éléments "
                 "directement aux axes avant de renoncer à ce niveau.",
                 count,
-            ) % {"count": count, "level": levels.domain.singular, "levels": levels.domain.plural}
+            ) % {"count": count, "level": levels.domain.noun(count)}
     if not saved["uses_domains"] and uses_domains and saved["uses_measures"]:
         count = Measure.objects.filter(strategy=strategy.pk, domain__isnull=True).count()
         if count:
             errors["uses_domains"] = ngettext(
                 "%(count)s %(level)s n'a pas de %(parent)s : créez d'abord les %(parents)s, "
                 "ou gardez la stratégie sans ce niveau.",
-                "%(count)s %(levels)s n'ont pas de %(parent)s : créez d'abord les %(parents)s, "
+                "%(count)s %(level)s n'ont pas de %(parent)s : créez d'abord les %(parents)s, "
                 "ou gardez la stratégie sans ce niveau.",
                 count,
             ) % {
                 "count": count,
-                "level": levels.measure.singular,
-                "levels": levels.measure.plural,
+                "level": levels.measure.noun(count),
                 "parent": levels.domain.singular,
                 "parents": levels.domain.plural,
             }
@@ -70,23 +69,22 @@ def shape_change_errors(strategy, uses_domains: bool, uses_measures: bool) -> di
             errors["uses_measures"] = ngettext(
                 "La stratégie a %(count)s %(level)s : supprimez-la ou rattachez ses éléments "
                 "directement aux axes avant de renoncer à ce niveau.",
-                "La stratégie a %(count)s %(levels)s : supprimez-les ou rattachez leurs éléments "
+                "La stratégie a %(count)s %(level)s : supprimez-les ou rattachez leurs éléments "
                 "directement aux axes avant de renoncer à ce niveau.",
                 count,
-            ) % {"count": count, "level": levels.measure.singular, "levels": levels.measure.plural}
+            ) % {"count": count, "level": levels.measure.noun(count)}
     if not saved["uses_measures"] and uses_measures:
         projects = strategy.projects.filter(measure__isnull=True).count()
         if projects:
             errors["uses_measures"] = ngettext(
                 "%(count)s %(level)s relève directement d'un axe : créez d'abord les "
                 "%(parents)s, ou gardez la stratégie sans ce niveau.",
-                "%(count)s %(levels)s relèvent directement d'un axe : créez d'abord les "
+                "%(count)s %(level)s relèvent directement d'un axe : créez d'abord les "
                 "%(parents)s, ou gardez la stratégie sans ce niveau.",
                 projects,
             ) % {
                 "count": projects,
-                "level": levels.project.singular,
-                "levels": levels.project.plural,
+                "level": levels.project.noun(projects),
                 "parents": levels.measure.plural,
             }
     return errors

@@ -264,6 +264,12 @@ def num(value) -> str:
 
 
 @register.filter
+def level_noun(count, level) -> str:
+    """``{{ n|level_noun:strategy.levels.project }}``: « projet » or « projets » for ``n``."""
+    return level.noun(count or 0)
+
+
+@register.filter
 def pct(value) -> str:
     """A percentage in the active locale ("70 %"), "–" when unknown."""
     if value is None:
