@@ -125,6 +125,7 @@ NORD_STATUSES = {
     S.DONE: 18,
     S.PLANNED: 189,
 }
+NORD_ENJEUX = ("Attractivité du territoire", "Transitions", "Solidarités")
 NORD_LEVELS = {
     "axis": {"singular": "enjeu", "plural": "enjeux", "gender": "m", "prefix": ""},
     "measure": {"singular": "orientation", "plural": "orientations", "gender": "f"},
@@ -145,8 +146,8 @@ def nord_contract() -> Strategy:
         level_names=NORD_LEVELS,
     )
     orientations = []
-    for number in range(1, 4):
-        axis = Axis.objects.create(strategy=strategy, number=number, title=f"Enjeu {number}")
+    for number, title in enumerate(NORD_ENJEUX, start=1):
+        axis = Axis.objects.create(strategy=strategy, number=number, title=title)
         for index in range(1, 4):
             code = f"o{(number - 1) * 3 + index}"
             orientations.append(
