@@ -40,7 +40,7 @@ class IndicatorAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryA
     list_filter = ("strategy", "level", "axis", "direction", "frequency")
     list_select_related = ("strategy", "axis", "measure")
     search_fields = ("code", "name", "source")
-    autocomplete_fields = ("strategy", "axis", "measure")
+    autocomplete_fields = ("strategy", "axis", "measure", "owner")
     inlines = (IndicatorValueInline,)
     fieldsets = (
         (None, {"fields": ("strategy", "code", "name", "description", "unit")}),
@@ -60,7 +60,7 @@ class IndicatorAdmin(TerritoryScopedAdmin, SpreadsheetAdminMixin, SimpleHistoryA
                 ),
             },
         ),
-        (_("Suivi"), {"fields": ("source", "frequency")}),
+        (_("Suivi"), {"fields": ("source", "owner", "frequency")}),
     )
 
     def get_queryset(self, request):

@@ -18,7 +18,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from strategies.models import Axis, Measure, Strategy, code_validator
+from strategies.models import (
+    Axis,
+    Contact,
+    Measure,
+    Strategy,
+    check_owner_territory,
+    code_validator,
+)
 
 #: Outside its range by less than this share of the range's width, a range indicator is "!".
 RANGE_WARNING_SHARE = Decimal("0.10")
@@ -241,6 +248,15 @@ class Indicator(models.Model):
         _("fourchette : maximum"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     source = models.CharField(_("source"), max_length=250, blank=True)
+    owner = models.ForeignKey(
+        Contact,
+        verbose_name=_("responsable des valeurs"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        help_text=_("La personne qui fournit les valeurs (un contact du territoire)."),
+    )
     frequency = models.CharField(
         _("fréquence de mise à jour"),
         max_length=20,
@@ -319,6 +335,7 @@ class Indicator(models.Model):
         return f"{self.code} – {self.name}"
 
     def clean(self) -> None:
+        check_owner_territory(self, self.strategy_id)
         errors: dict[str, str] = {}
         if (
             self.direction != self.Direction.RANGE

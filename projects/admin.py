@@ -171,14 +171,14 @@ class ProjectAdmin(
     )
     list_select_related = ("measure", "strategy__territory")
     search_fields = ("code", "title")
-    autocomplete_fields = ("measure", "axis", "communes", "themes")
+    autocomplete_fields = ("measure", "axis", "owner", "communes", "themes")
     date_hierarchy = "end_date"
     inlines = (FundingInline,)
     action_form = ProjectActionForm
     actions = ("change_status",)
     fieldsets = (
         (None, {"fields": ("measure", "axis", "code", "title", "description", "priority")}),
-        (_("Qui ?"), {"fields": ("lead", "partners", "communes", "themes")}),
+        (_("Qui ?"), {"fields": ("lead", "owner", "partners", "communes", "themes")}),
         (
             _("Calendrier et avancement"),
             {"fields": ("start_date", "end_date", "status", "status_comment", "progress")},

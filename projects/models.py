@@ -38,10 +38,12 @@ from simple_history.models import HistoricalRecords
 from strategies.models import (
     Axis,
     Commune,
+    Contact,
     DerivedStrategyMixin,
     Measure,
     Strategy,
     Theme,
+    check_owner_territory,
     code_validator,
 )
 from strategies.money import format_money
@@ -379,6 +381,18 @@ class Project(DerivedStrategyMixin):
         _("priorité"), choices=Priority.choices, default=Priority.MEDIUM
     )
     lead = models.CharField(_("qui ?"), max_length=200, blank=True, help_text=_("Le porteur."))
+    owner = models.ForeignKey(
+        Contact,
+        verbose_name=_("responsable de la mise à jour"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text=_(
+            "La personne qui tient le projet à jour (un contact du territoire) ; « Qui ? » reste "
+            "le porteur."
+        ),
+    )
     partners = models.CharField(_("partenaires"), max_length=300, blank=True)
     communes = models.ManyToManyField(
         Commune, verbose_name=_("communes concernées"), blank=True, related_name="projects"
@@ -491,6 +505,10 @@ class Project(DerivedStrategyMixin):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        check_owner_territory(self, self.strategy_id)
 
     # --- Domain rules -------------------------------------------------------------------------
 

@@ -8,7 +8,17 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_access import EditedBySuperusersInline, TerritoryMembershipAdmin, TerritoryScopedAdmin
 from .admin_forms import StrategyAdminForm, level_fieldsets
 from .import_admin import SpreadsheetAdminMixin
-from .models import Axis, Commune, Domain, Measure, Membership, Strategy, Territory, Theme
+from .models import (
+    Axis,
+    Commune,
+    Contact,
+    Domain,
+    Measure,
+    Membership,
+    Strategy,
+    Territory,
+    Theme,
+)
 from .resources import MeasureResource
 
 
@@ -39,6 +49,16 @@ class CommuneAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
     list_filter = ("territory",)
     list_select_related = ("territory",)
     search_fields = ("name",)
+
+
+@admin.register(Contact)
+class ContactAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
+    territory_path = "territory"
+    list_display = ("name", "email", "organisation", "territory", "user")
+    list_filter = ("territory",)
+    list_select_related = ("territory", "user")
+    search_fields = ("name", "email", "organisation")
+    autocomplete_fields = ("territory", "user")
 
 
 @admin.register(Membership)

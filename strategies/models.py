@@ -134,6 +134,70 @@ class Membership(models.Model):
         return f"{self.user} – {self.territory} ({self.get_role_display()})"
 
 
+class ContactQuerySet(models.QuerySet):
+    def for_territory(self, territory: Territory | int) -> ContactQuerySet:
+        return self.filter(territory=territory)
+
+
+class Contact(models.Model):
+    """A person named responsible for updating projects or reporting indicator values (a commune's
+    clerk, a partner body's officer): projects and indicators point at their owner. A contact needs
+    no account; one with an account keeps it for the cockpit (``user``)."""
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, help_text=_("Ex. Commune de Lens, Triage.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        help_text=_("Facultatif : le compte de la personne, si elle en a un."),
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ("territory", "name")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "territory",
+                name="contact_unique_email_per_territory",
+                violation_error_message=_("Ce territoire a déjà un contact avec cet e-mail."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.organisation:
+            return f"{self.name} ({self.organisation})"
+        return self.name
+
+    def clean(self) -> None:
+        self.email = (self.email or "").strip().lower()
+
+
+def check_owner_territory(row: models.Model, strategy_id: int | None) -> None:
+    """A row's owner (a contact) belongs to the territory of the row's strategy."""
+    if not getattr(row, "owner_id", None) or strategy_id is None:
+        return
+    territory_id = Strategy.objects.filter(pk=strategy_id).values_list("territory_id", flat=True)
+    owner_territory = Contact.objects.filter(pk=row.owner_id).values_list("territory_id", flat=True)
+    if territory_id.first() != owner_territory.first():
+        raise ValidationError(
+            {"owner": _("Ce contact appartient à un autre territoire que la stratégie.")}
+        )
+
+
 class StrategyQuerySet(models.QuerySet):
     def for_user(self, user) -> StrategyQuerySet:
         """Strategies of the territories the user is a member of (all of them for a superuser)."""

@@ -16,6 +16,7 @@ from projects.models import Funding, Project
 from strategies.models import (
     Axis,
     Commune,
+    Contact,
     Domain,
     Measure,
     Membership,
@@ -49,6 +50,15 @@ class CommuneFactory(factory.django.DjangoModelFactory):
 
     territory = factory.SubFactory(TerritoryFactory)
     name = factory.Sequence(lambda n: f"Commune {n}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    territory = factory.SubFactory(TerritoryFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -20,6 +20,7 @@ from strategies.models import Membership, Strategy
 from tests.factories import (
     AxisFactory,
     CommuneFactory,
+    ContactFactory,
     CriterionFactory,
     DecisionFactory,
     DomainFactory,
@@ -99,6 +100,7 @@ def build_side(label: str) -> Side:
     workshop = WorkshopFactory(
         strategy=strategy, number=1, title=f"Atelier {label}", participants=f"Participant {label}"
     )
+    contact = ContactFactory(territory=territory, name=f"Contact {label}")
     decision = DecisionFactory(workshop=workshop, text=f"Décision {label}", owner=f"Resp {label}")
     criterion = CriterionFactory(strategy=strategy, name=f"Critère {label}")
     proposal = ProposalFactory(strategy=strategy, axis=axis, title=f"Proposition {label}")
@@ -108,6 +110,7 @@ def build_side(label: str) -> Side:
         {
             "territory": territory,
             "commune": commune,
+            "contact": contact,
             "strategy": strategy,
             "axis": axis,
             "domain": domain,

@@ -88,6 +88,7 @@ PUBLIC_PAGES = {
 ADMIN_MODELS = {
     "strategies.territory": "territory",
     "strategies.commune": "commune",
+    "strategies.contact": "contact",
     "strategies.membership": "membership",
     "strategies.strategy": "strategy",
     "strategies.axis": "axis",
