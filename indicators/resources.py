@@ -13,6 +13,7 @@ from spreadsheets.lookups import ScopedLookupWidget
 from spreadsheets.widgets import ChoiceWidget, DateWidget, DecimalWidget, TextWidget
 from strategies.imports import StrategyResource
 from strategies.models import Axis, Measure
+from strategies.resources import contact_widget
 
 from .models import Indicator, IndicatorValue
 
@@ -75,6 +76,7 @@ class IndicatorResource(StrategyResource):
     range_min = Field("range_min", "Fourchette : minimum", widget=DecimalWidget())
     range_max = Field("range_max", "Fourchette : maximum", widget=DecimalWidget())
     source = Field("source", "Source", widget=TextWidget())
+    owner = Field("owner", "Responsable des valeurs", widget=contact_widget())
     frequency = Field(
         "frequency",
         "Fréquence",
@@ -130,6 +132,7 @@ class IndicatorResource(StrategyResource):
             "range_min",
             "range_max",
             "source",
+            "owner",
             "frequency",
             "description",
             "strategy_label",
@@ -139,7 +142,7 @@ class IndicatorResource(StrategyResource):
         import_id_fields = ("code",)
 
     def optimize_export(self, queryset):
-        return queryset.select_related("axis", "measure", "strategy__territory")
+        return queryset.select_related("axis", "measure", "owner", "strategy__territory")
 
 
 class IndicatorValueResource(StrategyResource):

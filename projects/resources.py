@@ -20,7 +20,7 @@ from spreadsheets.widgets import (
 )
 from strategies.imports import StrategyResource
 from strategies.models import Commune, Measure
-from strategies.resources import axis_widget, themes_widget
+from strategies.resources import axis_widget, contact_widget, themes_widget
 
 from .models import Project
 
@@ -51,6 +51,7 @@ class ProjectResource(StrategyResource):
         saves_null_values=False,
     )
     lead = Field("lead", "Qui ?", widget=TextWidget())
+    owner = Field("owner", "Responsable de la mise à jour", widget=contact_widget())
     partners = Field("partners", "Partenaires", widget=TextWidget())
     communes = Field(
         "communes",
@@ -91,6 +92,9 @@ class ProjectResource(StrategyResource):
         "Axe": _("Le numéro de l'axe : celui de la mesure quand la stratégie en utilise."),
         "Priorité": _("1 (haute), 2 (moyenne, par défaut) ou 3 (basse)."),
         "Qui ?": _("Le porteur du projet."),
+        "Responsable de la mise à jour": _(
+            "L'e-mail d'un contact du territoire, qui tient le projet à jour. Vide : personne."
+        ),
         "Début": _("Vide si inconnu."),
         "Fin": _("Ne peut pas précéder le début. Vide si inconnue."),
         "Statut": _("« à venir » par défaut."),
@@ -130,6 +134,7 @@ class ProjectResource(StrategyResource):
             "axis",
             "priority",
             "lead",
+            "owner",
             "partners",
             "communes",
             "themes",
@@ -150,6 +155,6 @@ class ProjectResource(StrategyResource):
         import_id_fields = ("code",)
 
     def optimize_export(self, queryset):
-        return queryset.select_related("measure", "axis", "strategy__territory").prefetch_related(
-            "communes", "themes"
-        )
+        return queryset.select_related(
+            "measure", "axis", "owner", "strategy__territory"
+        ).prefetch_related("communes", "themes")

@@ -15,7 +15,7 @@ from spreadsheets.text import fold, normalize, quoted
 from spreadsheets.widgets import IntegerWidget, TextWidget
 
 from .imports import StrategyResource
-from .models import Axis, Domain, Measure, Theme
+from .models import Axis, Contact, Domain, Measure, Theme
 
 
 def themes_widget() -> ScopedNamesWidget:
@@ -36,6 +36,21 @@ class AxisWidget(ScopedLookupWidget):
             if digits:
                 value = digits.group(1)
         return super().clean(value, row, **kwargs)
+
+
+def contact_widget() -> ScopedLookupWidget:
+    """An owner by the e-mail of a contact of the strategy's territory."""
+    return ScopedLookupWidget(
+        Contact,
+        "email",
+        queryset=lambda strategy: Contact.objects.filter(territory=strategy.territory_id),
+        key=lambda contact: contact.email.lower(),
+        unknown=_(
+            "Aucun contact d'e-mail %(value)s dans le territoire de la stratégie "
+            "« %(strategy)s » : créez-le d'abord (administration, Contacts)."
+        ),
+        description=_("e-mail d'un contact du territoire"),
+    )
 
 
 def axis_widget() -> ScopedLookupWidget:

@@ -118,7 +118,11 @@ class WorkbookProjectResource(ProjectResource):
             "code",
             "title",
             "axis",
-            *(name for name in ProjectResource._meta.fields if name not in ("code", "title")),
+            *(
+                name
+                for name in ProjectResource._meta.fields
+                if name not in ("code", "title", "axis")
+            ),
         )
         import_order = fields
         export_order = fields

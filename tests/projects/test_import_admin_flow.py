@@ -156,7 +156,7 @@ def test_the_empty_template_explains_each_column(secretariat, demo):
     assert "Stratégie" not in headers
     example = dict(zip(headers, [cell.value for cell in data[2]], strict=True))
     assert example["Code"] == "p42" and example["Début"].year == 2026
-    assert data["J2"].number_format == "DD.MM.YYYY"
+    assert data["K2"].number_format == "DD.MM.YYYY"
     assert help_sheet.title == "Mode d'emploi"
     explained = {row[0]: row for row in help_sheet.iter_rows(values_only=True) if row[0] in headers}
     assert set(explained) == set(headers)

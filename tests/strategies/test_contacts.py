@@ -46,3 +46,32 @@ def test_deleting_a_contact_leaves_its_projects_without_owner():
     project.owner.delete()
     project.refresh_from_db()
     assert project.owner is None
+
+
+def test_the_project_import_names_the_owner_by_email_and_refuses_an_unknown_one():
+    from projects.models import Project
+    from projects.resources import ProjectResource
+    from tests.factories import MeasureFactory, UserFactory
+    from tests.import_files import dataset, xlsx
+
+    measure = MeasureFactory()
+    strategy = measure.strategy
+    clerk = ContactFactory(territory=strategy.territory, email="greffe@commune-a.example")
+    content = xlsx(
+        ["Code", "Titre", "Mesure", "Responsable de la mise à jour"],
+        [
+            ["p1", "Sentier", measure.code, "Greffe@Commune-A.example"],
+            ["p2", "Parking", measure.code, "inconnu@ailleurs.example"],
+        ],
+    )
+    resource = ProjectResource(strategy=strategy, user=UserFactory())
+    result = resource.import_data(dataset(content), dry_run=False, file_name="projets.xlsx")
+    assert [(p.line, p.column) for p in result.problems] == [(3, "Responsable de la mise à jour")]
+    assert not Project.objects.exists()  # one bad row writes no row
+    content = xlsx(
+        ["Code", "Titre", "Mesure", "Responsable de la mise à jour"],
+        [["p1", "Sentier", measure.code, "Greffe@Commune-A.example"]],
+    )
+    resource = ProjectResource(strategy=strategy, user=UserFactory())
+    resource.import_data(dataset(content), dry_run=False, file_name="projets.xlsx")
+    assert Project.objects.get(code="p1").owner == clerk
