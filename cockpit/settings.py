@@ -208,11 +208,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Mails (password resets, the update rounds' reminders): Django's mail backends, the console in
 # development (DJANGO_DEBUG on and no DJANGO_EMAIL_BACKEND), SMTP from the environment in
 # production.
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip() or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
