@@ -50,7 +50,12 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(db):
 
 
 @override_settings(TASKS=DATABASE_TASKS)
-def test_the_database_worker_runs_an_enqueued_task(db):
+def test_the_database_worker_runs_an_enqueued_task(db, monkeypatch):
+    # The worker recycles its database connection between tasks (close_old_connections): here that
+    # connection holds the test's transaction, which closing it would lose (PostgreSQL).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     territory = TerritoryFactory(name="Avant")
     result = rename_territory.enqueue(territory.pk, "Après le worker")
     assert result.status == TaskResultStatus.READY
