@@ -34,9 +34,15 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
 .PHONY: run test install lock system-deps messages compilemessages lint format check-deploy serve backup restore bench load clean
 
-run: install compilemessages  ## set up, migrate, load the demo territory, serve on 127.0.0.1:8000
+# The background tasks' worker (manage.py db_worker, reloaded when the code changes, as runserver
+# is) runs beside the server in a session of its own (setsid), so that the whole of it, reloader
+# and child, is stopped with the server (Ctrl-C or any other end of the recipe).
+run: install compilemessages  ## set up, migrate, load the demo territory, start the worker, serve on 127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 setsid $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker' EXIT; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install system-deps compilemessages  ## the whole suite, browser tests included
@@ -96,11 +102,13 @@ check-deploy: install
 
 # Production: gunicorn behind a reverse proxy, static files served by whitenoise. Needs at least
 # DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README: "Deployment"). `make serve BIND=0.0.0.0:8000`.
+# The background tasks' worker runs beside it as a service of its own (docs/OPERATIONS.md).
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 3
 serve: install compilemessages  ## migrate, collect the static files and serve with gunicorn
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "DJANGO_SECRET_KEY is not set: see README, Deployment"; exit 1; }
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn cockpit.wsgi --bind $(BIND) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"

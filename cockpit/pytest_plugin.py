@@ -13,5 +13,7 @@ os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright runs an event loop in the test thread; Django's ORM calls from it are fine in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Background tasks run inline when enqueued (tests/cockpit/test_task_queue.py runs the worker).
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 # The benchmark harness is installed for its own tests (tests/bench/).
 os.environ.setdefault("COCKPIT_BENCH", "1")

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Background tasks: Django's Tasks API (django-tasks), the database backend's table and worker.
+    "django_tasks",
+    "django_tasks_db",
     # The apps of the product, from the bottom layer up (README: "Where things live").
     "spreadsheets",
     "strategies",
@@ -91,6 +94,55 @@ INSTALLED_APPS = [
 # asked for, so that every other process runs without it.
 if envbool("COCKPIT_BENCH", False):
     INSTALLED_APPS.append("bench")
+
+# Background work (issue 16) goes through Django's Tasks API (the django-tasks backport of Django
+# 6's django.tasks): a module's ``tasks.py`` defines ``@task()`` functions and the code that
+# changes data enqueues them once its transaction commits,
+# ``strategies.tasks_util.enqueue_on_commit(my_task, *args)`` (that is,
+# ``transaction.on_commit(lambda: my_task.enqueue(*args))``), so that a worker never sees rows
+# that are rolled back, or not yet committed. TASKS_BACKEND chooses who runs them:
+# - ``db`` (default): the tasks are rows of this database (django-tasks-db), run by
+#   ``manage.py db_worker`` (``make run`` starts one; docs/OPERATIONS.md: a systemd service);
+# - ``rq``: Redis queues at REDIS_URL, run by ``manage.py rqworker --job-class
+#   django_tasks_rq.Job`` (django-rq), for larger installations;
+# - ``immediate``: inline, when enqueued (the test suite: cockpit/pytest_plugin.py).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip().lower() or "db"
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r}: use one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (redis://host:6379/0).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+
+# One cache for every process (gunicorn's workers, the task workers, management commands), never
+# a per-process memory: a table of the database (``manage.py createcachetable``, run by
+# ``make run`` and ``make serve``; the test databases get it from Django's test setup), or Redis
+# when REDIS_URL is set.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "cockpit"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cockpit_cache",
+        }
+    }
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -153,12 +205,13 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cockpit:home"
 LOGOUT_REDIRECT_URL = "login"
-# Password reset mails: the console in development, SMTP from the environment in production.
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
+# Mails (password resets, the update rounds' reminders): Django's mail backends, the console in
+# development (DJANGO_DEBUG on and no DJANGO_EMAIL_BACKEND), SMTP from the environment in
+# production.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip() or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)

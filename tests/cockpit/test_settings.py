@@ -12,6 +12,10 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def debug_setting(**env) -> str:
+    return setting("DEBUG", **env)
+
+
+def setting(name: str, **env) -> str:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -24,7 +28,7 @@ def debug_setting(**env) -> str:
             "manage.py",
             "shell",
             "-c",
-            "from django.conf import settings; print(settings.DEBUG)",
+            f"from django.conf import settings; print(settings.{name})",
         ],
         cwd=ROOT,
         env=environment,
@@ -41,6 +45,16 @@ def test_manage_py_runs_in_development_mode_when_nothing_is_configured():
 
 def test_manage_py_keeps_production_settings_when_a_secret_key_is_set():
     assert debug_setting(DJANGO_SECRET_KEY="k" * 50) == "False"
+
+
+def test_mails_go_to_the_console_in_development_and_to_smtp_in_production():
+    assert setting("EMAIL_BACKEND") == "django.core.mail.backends.console.EmailBackend"
+    assert setting("EMAIL_BACKEND", DJANGO_EMAIL_BACKEND="") == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    assert setting("EMAIL_BACKEND", DJANGO_SECRET_KEY="k" * 50) == (
+        "django.core.mail.backends.smtp.EmailBackend"
+    )
 
 
 def test_the_server_refuses_to_start_without_a_secret_key_in_production():
