@@ -11,9 +11,8 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from indicators.models import Indicator
 from strategies.admin_access import TerritoryScopedAdmin
@@ -194,7 +193,7 @@ class RoundAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _t("Lien renvoyé à %(email)s ; l'ancien lien ne fonctionne plus.")
+                    gettext("Lien renvoyé à %(email)s ; l'ancien lien ne fonctionne plus.")
                     % {"email": owner.email},
                     messages.SUCCESS,
                 )
@@ -202,7 +201,7 @@ class RoundAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _t("Renvoyer le lien à une autre adresse"),
+            "title": gettext("Renvoyer le lien à une autre adresse"),
             "round_obj": round_,
             "owner": owner,
             "form": form,
@@ -214,7 +213,7 @@ class RoundAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         round_ = self._round_for_change(request, pk)
         services.close_round(round_)
-        self.message_user(request, _t("Campagne close : ses liens ne fonctionnent plus."))
+        self.message_user(request, gettext("Campagne close : ses liens ne fonctionnent plus."))
         return self._back(round_)
 
     # --- Changelist actions ----------------------------------------------------------------------
@@ -232,4 +231,4 @@ class RoundAdmin(TerritoryScopedAdmin, admin.ModelAdmin):
     def close(self, request, queryset):
         for round_ in queryset:
             services.close_round(round_)
-        self.message_user(request, _t("Campagnes closes : leurs liens ne fonctionnent plus."))
+        self.message_user(request, gettext("Campagnes closes : leurs liens ne fonctionnent plus."))

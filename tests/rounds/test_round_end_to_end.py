@@ -256,3 +256,9 @@ def test_the_owner_page_queries_do_not_grow(
     client.get(links["anne@lens.ch"])  # the first visit writes opened_at
     with django_assert_num_queries(3):
         assert client.get(links["anne@lens.ch"]).status_code == 200
+
+
+def test_the_refusal_speaks_english_too(db, client):
+    response = client.get("/mise-a-jour/inconnu/", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert "Unknown or replaced link" in response.content.decode()
