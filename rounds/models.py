@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,12 @@ class Round(models.Model):
             "date": timezone.localtime(self.opened_at).strftime("%d.%m.%Y"),
             "strategy": self.strategy,
         }
+
+    def clean(self) -> None:
+        if self.workshop_id and self.strategy_id and self.workshop.strategy_id != self.strategy_id:
+            raise ValidationError(
+                {"workshop": _("Cet atelier appartient à une autre stratégie que la campagne.")}
+            )
 
     @property
     def is_open(self) -> bool:

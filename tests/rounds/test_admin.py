@@ -95,3 +95,17 @@ def test_another_territorys_round_is_not_found(editor_client, db):
     )
     round_.refresh_from_db()
     assert round_.closed_at is None
+
+
+def test_a_workshop_of_another_strategy_is_refused(editor_client, portfolio):
+    from tests.factories import StrategyFactory, WorkshopFactory
+
+    other = StrategyFactory(territory=portfolio.strategy.territory)
+    workshop = WorkshopFactory(strategy=other)
+    response = editor_client.post(
+        reverse("admin:rounds_round_add"),
+        {"strategy": portfolio.strategy.pk, "workshop": workshop.pk, "deadline": "31.03.2030"},
+    )
+    assert response.status_code == 200
+    assert "Cet atelier appartient à une autre stratégie" in response.content.decode()
+    assert not Round.objects.exists()

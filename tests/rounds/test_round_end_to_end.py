@@ -59,6 +59,10 @@ def test_a_round_from_opening_to_closing(
     portfolio, client, admin_client, django_capture_on_commit_callbacks
 ):
     secretariat = UserFactory(username="secretariat")
+    # Anne has an account (an editor elsewhere, say): the link gives her only her items, and the
+    # history names her account.
+    portfolio.anne.user = UserFactory(username="afavre")
+    portfolio.anne.save()
     round_, links = open_and_get_links(portfolio, django_capture_on_commit_callbacks, secretariat)
 
     # One mail per owner (not the contact who owns nothing, not for a done project).
@@ -125,6 +129,7 @@ def test_a_round_from_opening_to_closing(
         round_.opened_at
     ).strftime("%d.%m.%Y")
     assert p1.history.first().history_change_reason == reason
+    assert p1.history.first().history_user.username == "afavre"
     assert value.history.first().history_change_reason == reason
     changes = changes_between(portfolio.strategy, start, timezone.now())
     kinds = {(c.kind, c.subject.split(" ")[0], c.field) for c in changes}
