@@ -137,8 +137,9 @@ def _posted_items(data) -> set[tuple[str, int]]:
 
 def _check_value_version(indicator: Indicator, seen: str) -> None:
     latest = _value_history(indicator.pk).select_related("history_user").first()
-    current = "" if latest is None else str(latest.history_id)
-    if seen != current:
+    if latest is None:  # no value was ever recorded: nothing to conflict with
+        return
+    if seen != str(latest.history_id):
         raise ValidationError(conflict_message(latest.instance, latest, None), code="conflict")
 
 

@@ -267,3 +267,29 @@ def test_the_refusal_speaks_english_too(db, client):
     response = client.get("/mise-a-jour/inconnu/", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "Unknown or replaced link" in response.content.decode()
+
+
+def test_a_value_recorded_meanwhile_gets_the_conflict_message(
+    portfolio, client, django_capture_on_commit_callbacks
+):
+    from tests.factories import IndicatorValueFactory
+
+    _round, links = open_and_get_links(portfolio, django_capture_on_commit_callbacks)
+    indicator = portfolio.anne.indicators.get()
+    seen = value_version(indicator)
+    IndicatorValueFactory(indicator=indicator, date=datetime.date(2025, 1, 1), value=47)
+    prefix = f"i{indicator.pk}"
+    response = client.post(
+        links["anne@lens.ch"],
+        {
+            f"{prefix}-value": "50",
+            f"{prefix}-date": "01.06.2025",
+            f"{prefix}-source": "",
+            f"{prefix}-comment": "",
+            f"{prefix}-version": seen,
+        },
+    )
+    assert response.status_code == 409
+    assert "Conflit de modification" in response.content.decode()
+    assert "Dernière valeur : 47" in response.content.decode()
+    assert not indicator.values.filter(date=datetime.date(2025, 6, 1)).exists()
