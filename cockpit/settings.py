@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "steering",
     "workshops",
     "workbooks",
+    "rounds",
     "prioritisation",
     "reports",
     "demo",
@@ -222,6 +223,10 @@ EMAIL_USE_SSL = envbool("DJANGO_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "cockpit@localhost")
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The address of the site as the mails of update rounds link to it (rounds/tasks.py).
+COCKPIT_BASE_URL = os.environ.get("DJANGO_BASE_URL", "http://127.0.0.1:8000")
+# Update rounds: reminders this many days before the deadline (and the day after it).
+ROUND_REMINDER_DAYS_BEFORE = envint("DJANGO_ROUND_REMINDER_DAYS_BEFORE", 3)
 # Who receives the report of a server error (500) by mail: comma-separated addresses.
 ADMINS = [("", address) for address in envlist("DJANGO_ADMINS", "")]
 

@@ -1,6 +1,7 @@
 """The URLs of the product: the admin (after the redirects of its old URLs,
 ``cockpit/admin_redirects.py``), accounts, the commission's cockpit (members' and public instances
-of the same URL names), and the prioritisation pages (``prioritisation.urls``)."""
+of the same URL names), the prioritisation pages (``prioritisation.urls``) and the owners' page
+of an update round (``rounds.urls``)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -58,5 +59,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("public/", include((public_patterns, "cockpit"), namespace="public")),
     path("", include("prioritisation.urls")),
+    path("", include("rounds.urls")),
     path("", include((cockpit_patterns, "cockpit"))),
 ]

@@ -1426,7 +1426,7 @@ SCORE_COMMENTS = {
 #: The group of the secretariat: every permission on the models of these apps (view only on their
 #: history).
 SECRETARIAT_GROUP = "Secrétariat"
-EDITABLE_APPS = ("strategies", "projects", "indicators", "workshops", "prioritisation")
+EDITABLE_APPS = ("strategies", "projects", "indicators", "workshops", "prioritisation", "rounds")
 DEFAULT_PASSWORD = "demo"
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.management.commands.load_demo import DemoLoader
+from rounds.models import Round
 from strategies.models import Membership, Strategy
 from tests.factories import (
     AxisFactory,
@@ -105,6 +106,7 @@ def build_side(label: str) -> Side:
     criterion = CriterionFactory(strategy=strategy, name=f"Critère {label}")
     proposal = ProposalFactory(strategy=strategy, axis=axis, title=f"Proposition {label}")
     score = ScoreFactory(criterion=criterion, project=project, value=2)
+    round_ = Round.objects.create(strategy=strategy, deadline=today + datetime.timedelta(days=14))
     return Side(
         label,
         {
@@ -125,6 +127,7 @@ def build_side(label: str) -> Side:
             "criterion": criterion,
             "proposal": proposal,
             "score": score,
+            "round": round_,
         },
     )
 

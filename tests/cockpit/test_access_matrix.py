@@ -103,6 +103,7 @@ ADMIN_MODELS = {
     "prioritisation.criterion": "criterion",
     "prioritisation.proposal": "proposal",
     "prioritisation.score": "score",
+    "rounds.round": "round",
 }
 
 
