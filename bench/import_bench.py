@@ -236,6 +236,7 @@ def project_rows(strategy: Strategy, count: int) -> tablib.Dataset:
             "Communes": "; ".join(communes[: 1 + index % len(communes)]),
             "Thèmes": themes[index % len(themes)],
             "Axe": None,  # the measure's
+            "Responsable de la mise à jour": None,
             "Début": begin,
             "Fin": begin + datetime.timedelta(days=365 + index % 400),
             "Statut": statuses[index % len(statuses)],
