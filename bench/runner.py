@@ -23,11 +23,19 @@ from bench.child import build_pack_alone
 from bench.data import BenchStrategy, Scale, build_strategy
 from bench.floor import floor_workbook
 from bench.imports import NOT_INSTALLED, time_import
+from bench.rounds import OPEN as ROUND_OPEN
+from bench.rounds import OWNER_PAGE, ROUND_PAGE, time_rounds
+
 from bench.timing import Timing, machine, time_call, time_request
 from bench.workbooks import WORKBOOK_CONFIRM, WORKBOOK_PREVIEW, WORKBOOK_ROWS, time_workbook
 from indicators.models import Indicator
 from projects.models import Project
 from strategies.models import Measure
+
+#: Issue 16: a round opened for 500 owners (mails queued), the owner's and the round's pages.
+TARGET_ROUND_OPEN = 2.0
+TARGET_ROUND_PAGE = 0.3
+ROUND_PAGES = (OWNER_PAGE, ROUND_PAGE)
 
 #: The issue's targets on a 2-core machine.
 TARGET_COCKPIT_300 = 0.100
@@ -159,6 +167,8 @@ def measure_pages_and_pack(
         report.rows[name] = time_request(
             clients[who], url, runs=runs, headers=headers, note=axes_mode
         )
+    say(f"  {size} projects: update round")
+    report.rows.update(time_rounds(bench.strategy, bench.editor, runs=runs, size=size))
     heavy_runs = max(1, min(runs, 3))
     pack_url = reverse("cockpit:pack", args=[bench.strategy.pk])
     say(f"  {size} projects: Excel pack")
@@ -301,7 +311,7 @@ def page_and_pack_verdicts(largest: SizeReport) -> list[str]:
         f"{label} {timing.seconds * 1000:.0f} ms"
         for label, timing in largest.rows.items()
         if isinstance(timing, Timing)
-        and label not in (PACK, FLOOR, IMPORT, *WORKBOOK_ROWS)
+        and label not in (PACK, FLOOR, IMPORT, *WORKBOOK_ROWS, ROUND_OPEN)
         and timing.seconds >= TARGET_PAGE
     ]
     lines.append(
@@ -309,6 +319,27 @@ def page_and_pack_verdicts(largest: SizeReport) -> list[str]:
             not slow,
             f"every page at {largest.size} projects under 500 ms"
             + (f": over: {', '.join(slow)}" if slow else ""),
+        )
+    )
+    opened = largest.rows.get(ROUND_OPEN)
+    if isinstance(opened, Timing):
+        lines.append(
+            _verdict(
+                opened.seconds < TARGET_ROUND_OPEN,
+                f"an update round opened for every owner under 2 s: {opened.seconds:.2f} s",
+            )
+        )
+    rounds_slow = [
+        f"{label} {largest.rows[label].seconds * 1000:.0f} ms"
+        for label in ROUND_PAGES
+        if isinstance(largest.rows.get(label), Timing)
+        and largest.rows[label].seconds >= TARGET_ROUND_PAGE
+    ]
+    lines.append(
+        _verdict(
+            not rounds_slow,
+            "update round pages under 300 ms"
+            + (f": over: {', '.join(rounds_slow)}" if rounds_slow else ""),
         )
     )
     pack, floor = largest.rows[PACK], largest.rows[FLOOR]
