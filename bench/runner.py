@@ -25,7 +25,6 @@ from bench.floor import floor_workbook
 from bench.imports import NOT_INSTALLED, time_import
 from bench.rounds import OPEN as ROUND_OPEN
 from bench.rounds import OWNER_PAGE, ROUND_PAGE, time_rounds
-
 from bench.timing import Timing, machine, time_call, time_request
 from bench.workbooks import WORKBOOK_CONFIRM, WORKBOOK_PREVIEW, WORKBOOK_ROWS, time_workbook
 from indicators.models import Indicator
