@@ -13,6 +13,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 #: The flag of a figure that is too old to be read as current (amber, like ⚑ après l'horizon).
@@ -53,3 +55,30 @@ class DataShare:
         if not self.total:
             return None
         return (Decimal(100) * self.fresh / self.total).quantize(Decimal("1"))
+
+    @property
+    def sentence(self) -> str:
+        """« 82 % des données à jour au 06.12.2026 » (« – % » without any figure)."""
+        percent = "–" if self.percent is None else number_format(self.percent, decimal_pos=0)
+        return gettext("%(percent)s %% des données à jour au %(date)s") % {
+            "percent": percent,
+            "date": date_format(self.on, "SHORT_DATE_FORMAT"),
+        }
+
+    def counts(self, levels) -> str:
+        """« 41 / 50 : 20 / 25 indicateurs, 21 / 25 projets ouverts », with the strategy's word
+        for its projects (``strategy.levels``)."""
+        project = levels.project
+        return gettext(
+            "%(fresh)s / %(total)s : %(indicators_fresh)s / %(indicators)s indicateurs, "
+            "%(projects_fresh)s / %(projects)s %(projects_word)s ouvert%(e)ss"
+        ) % {
+            "fresh": self.fresh,
+            "total": self.total,
+            "indicators_fresh": self.indicators_fresh,
+            "indicators": self.indicators,
+            "projects_fresh": self.projects_fresh,
+            "projects": self.projects,
+            "projects_word": project.plural,
+            "e": project.e,
+        }
