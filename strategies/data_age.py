@@ -71,7 +71,7 @@ class DataShare:
         project = levels.project
         return gettext(
             "%(fresh)s / %(total)s : %(indicators_fresh)s / %(indicators)s indicateurs, "
-            "%(projects_fresh)s / %(projects)s %(projects_word)s ouvert%(e)ss"
+            "%(projects_fresh)s / %(projects)s %(projects_word)s %(open)s"
         ) % {
             "fresh": self.fresh,
             "total": self.total,
@@ -80,5 +80,5 @@ class DataShare:
             "projects_fresh": self.projects_fresh,
             "projects": self.projects,
             "projects_word": project.plural,
-            "e": project.e,
+            "open": gettext("ouvertes") if project.e else gettext("ouverts"),
         }

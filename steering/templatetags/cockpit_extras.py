@@ -273,7 +273,7 @@ def value_date(evaluation: Evaluation) -> str:
     if evaluation.value_date is None:
         return ""
     when = format_html(
-        '<span class="value-date muted">{}</span>', short_date(evaluation.value_date)
+        '<span class="value-date muted">({})</span>', short_date(evaluation.value_date)
     )
     if evaluation.stale:
         return format_html("{} {}", when, stale_badge())

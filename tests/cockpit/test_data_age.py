@@ -108,8 +108,8 @@ def test_steering_table_shows_each_value_date_and_flags_stale_ones(member, plan)
         for row in re.findall(r"<tr.*?</tr>", page, re.S)
         if (code := re.search(r">(s\d)</a>", row) and re.search(r">(s\d)</a>", row).group(1))
     }
-    assert f"{ago(30):%d.%m.%Y}" in rows["s1"] and "à actualiser" not in rows["s1"]
-    assert f"{ago(600):%d.%m.%Y} ⏱ à actualiser" in rows["s2"]
+    assert f"({ago(30):%d.%m.%Y})" in rows["s1"] and "à actualiser" not in rows["s1"]
+    assert f"({ago(600):%d.%m.%Y}) ⏱ à actualiser" in rows["s2"]
     assert "à actualiser" not in rows["s3"]
 
 
@@ -126,7 +126,7 @@ def test_public_cockpit_flags_stale_values_too(client, plan):
     strategy.is_public = True
     strategy.save()
     page = text(client.get(reverse("public:strategy", args=[strategy.pk])).content.decode())
-    assert f"{ago(600):%d.%m.%Y} ⏱ à actualiser" in page
+    assert f"({ago(600):%d.%m.%Y}) ⏱ à actualiser" in page
     assert "57 % des données à jour" in page
 
 
