@@ -147,3 +147,13 @@ def test_pack_gives_the_share_the_value_dates_and_the_stale_flags(member, plan):
     }
     assert statuses["s2"].endswith(f"\n{ago(600):%d.%m.%Y} ⏱ à actualiser")
     assert statuses["s1"].endswith(f"\n{ago(30):%d.%m.%Y}")
+
+
+def test_project_page_flags_a_project_without_news_since_its_last_change(member, plan):
+    strategy, _indicators, projects = plan
+    silent = reverse("cockpit:project", args=[strategy.pk, projects["p3"].pk])
+    recent = reverse("cockpit:project", args=[strategy.pk, projects["p2"].pk])
+    assert f"⏱ sans nouvelles depuis le {ago(120):%d.%m.%Y}" in text(
+        member.get(silent).content.decode()
+    )
+    assert "sans nouvelles" not in text(member.get(recent).content.decode())
