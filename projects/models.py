@@ -653,24 +653,32 @@ class Project(DerivedStrategyMixin):
         """The last time the project gave news, as a subquery of its history: the date of the
         first record of its latest run of records with its current status, progress and dates
         (its creation when they never changed), or its last confirmation when later."""
-        history = Project.history.model.objects.filter(id=OuterRef("pk"))
+        records = Project.history.model.objects
 
-        def same(name: str, empty) -> Exact:
-            return Exact(Coalesce(F(name), Value(empty)), Coalesce(OuterRef(name), Value(empty)))
+        def outer(name: str) -> OuterRef:  # the project, seen from a record of its history
+            return OuterRef(name)
 
-        unchanged = (
-            Q(status=OuterRef("status"))
-            & Q(same("progress", -1))
-            & Q(same("start_date", datetime.date(1, 1, 1)))
-            & Q(same("end_date", datetime.date(1, 1, 1)))
-        )
-        last_different = (
-            history.exclude(unchanged).order_by("-history_date").values("history_date")[:1]
-        )
-        since = (
-            history.filter(
-                Q(history_date__gt=Subquery(last_different)) | ~Exists(history.exclude(unchanged))
+        def outer_outer(name: str) -> OuterRef:  # the project, seen one subquery deeper
+            return OuterRef(OuterRef(name))
+
+        def differing(ref):
+            """The project's records whose status, progress or dates differ from its row's."""
+
+            def same(name: str, empty) -> Exact:
+                return Exact(Coalesce(F(name), Value(empty)), Coalesce(ref(name), Value(empty)))
+
+            unchanged = (
+                Q(status=ref("status"))
+                & Q(same("progress", -1))
+                & Q(same("start_date", datetime.date(1, 1, 1)))
+                & Q(same("end_date", datetime.date(1, 1, 1)))
             )
+            return records.filter(id=ref("pk")).exclude(unchanged)
+
+        last_different = differing(outer_outer).order_by("-history_date").values("history_date")[:1]
+        since = (
+            records.filter(id=outer("pk"))
+            .filter(Q(history_date__gt=Subquery(last_different)) | ~Exists(differing(outer_outer)))
             .order_by("history_date")
             .values("history_date")[:1]
         )

@@ -105,6 +105,7 @@ def test_a_list_is_flagged_in_one_query(db, django_assert_num_queries):
     strategy = StrategyFactory()
     projects = [ProjectFactory(measure__domain__axis__strategy=strategy) for _ in range(4)]
     backdate(projects[0], 100)
+    backdate(projects[1], 100)
     saved(projects[1], 5, progress=10)
     with django_assert_num_queries(1):
         flags = {p.pk: p.no_news for p in Project.objects.for_strategy(strategy).with_news(ON)}
