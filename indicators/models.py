@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -78,10 +79,17 @@ class Evaluation:
     expected: Decimal | None = None
     value: Decimal | None = None
     value_date: datetime.date | None = None
+    #: The value is older than the indicator's period plus the strategy's grace (« à actualiser »).
+    stale: bool = False
 
     @property
     def symbol(self) -> str:
         return self.status.symbol
+
+    @property
+    def up_to_date(self) -> bool:
+        """A value that is not stale; an indicator without a value is not up to date."""
+        return self.value_date is not None and not self.stale
 
 
 def format_percent(value: Decimal) -> str:
@@ -95,6 +103,25 @@ def format_number(value: Decimal | int) -> str:
 
 def _fmt_date(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
+
+
+#: The period of each regular frequency, in days; an irregular indicator's limit is a strategy
+#: setting, in months (``Strategy.irregular_stale_months``).
+PERIOD_DAYS = {
+    "monthly": 30,
+    "quarterly": 91,
+    "half_yearly": 182,
+    "yearly": 365,
+}
+
+
+def stale_after_days(frequency: str, grace_percent: int, irregular_months: int) -> int:
+    """How many days a value stays current: its period plus ``grace_percent`` of it (rounded
+    down), or for an irregular indicator ``irregular_months`` months (365 days a year)."""
+    if frequency not in PERIOD_DAYS:
+        return irregular_months * 365 // 12
+    period = PERIOD_DAYS[frequency]
+    return period + period * grace_percent // 100
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -376,6 +403,18 @@ class Indicator(models.Model):
         row = values.order_by("-date", "-pk").values_list("value", "date").first()
         return row if row else (None, None)
 
+    def is_stale(self, value_date: datetime.date | None, on: datetime.date) -> bool:
+        """« À actualiser »: the value of ``value_date`` is older, at ``on``, than the indicator's
+        period plus the strategy's grace; on the last day of the grace it is still current. No
+        value is not stale (it is « sans donnée »)."""
+        if value_date is None:
+            return False
+        strategy = self.strategy
+        limit = stale_after_days(
+            self.frequency, strategy.stale_grace_percent, strategy.irregular_stale_months
+        )
+        return (on - value_date).days > limit
+
     def trajectory_start(self) -> datetime.date:
         return self.baseline_date or self.strategy.start_date
 
@@ -421,12 +460,26 @@ class Indicator(models.Model):
         return max(Decimal(0), Decimal(100) * (1 - distance / width)).quantize(Decimal("0.1"))
 
     def evaluate(self, on: datetime.date | None = None) -> Evaluation:
-        """Status, attainment and the sentence that says why, at ``on`` (default: today)."""
+        """Status, attainment and the sentence that says why, at ``on`` (default: today). A stale
+        value keeps its status; its sentence starts with its date and « à actualiser »."""
         on = on or timezone.localdate()
         value, value_date = self.latest_value_on(on)
         if value is None:
             return Evaluation(Status.NO_DATA, None, gettext("Aucune valeur mesurée."))
-        value = Decimal(value)
+        evaluation = self._evaluate_value(Decimal(value), value_date, on)
+        if not self.is_stale(value_date, on):
+            return evaluation
+        warning = gettext("Dernière valeur du %(value_date)s, à actualiser (%(frequency)s).") % {
+            "value_date": _fmt_date(value_date),
+            "frequency": self.get_frequency_display(),
+        }
+        return dataclasses.replace(
+            evaluation, explanation=f"{warning} {evaluation.explanation}", stale=True
+        )
+
+    def _evaluate_value(
+        self, value: Decimal, value_date: datetime.date, on: datetime.date
+    ) -> Evaluation:
         attainment = self.attainment_of(value)
         if self.direction == self.Direction.RANGE:
             return self._evaluate_range(value, value_date, attainment, on)

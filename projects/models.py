@@ -24,17 +24,22 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Length, Lower
+from django.db.models.functions import Coalesce, Greatest, Length, Lower, TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from strategies.data_age import DEFAULT_NO_NEWS_DAYS
 from strategies.models import (
     Axis,
     Commune,
@@ -131,6 +136,30 @@ class ProjectQuerySet(models.QuerySet):
             current_mark=Project.mark_expression(on),
             currently_late=Project.late_expression(on),
             after_horizon=Project.after_horizon_expression(),
+        )
+
+    def with_news(
+        self, on: datetime.date | None = None, days: int | None = None
+    ) -> ProjectQuerySet:
+        """Annotate ``last_news`` (when the status, progress or dates last changed, creation
+        included, or the last « rien à signaler » confirmation, whichever is later) and
+        ``no_news`` (an open project, neither réalisé nor abandonné, whose last news is ``days``
+        days old or more: the strategy's ``no_news_days``, 90 by default), in the same query."""
+        on = on or today()
+        days = DEFAULT_NO_NEWS_DAYS if days is None else days
+        last_news = Project.last_news_expression()
+        old = Q(last_news_date__lte=on - datetime.timedelta(days=days))
+        closed = Q(status__in=CLOSED_STATUSES)
+        return self.annotate(
+            last_news=last_news,
+            last_news_date=TruncDate("last_news"),
+        ).annotate(
+            no_news=Case(
+                When(closed, then=Value(False)),
+                When(Q(last_news__isnull=True) | old, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
 
     def rollup(self, on: datetime.date | None = None) -> ImplementationRollup:
@@ -439,6 +468,15 @@ class Project(DerivedStrategyMixin):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("thèmes transversaux"), blank=True, related_name="projects"
     )
+    confirmed_at = models.DateTimeField(
+        _("dernière confirmation (rien à signaler)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Le responsable a confirmé que rien n'a changé ; remet à zéro le délai « sans "
+            "nouvelles »."
+        ),
+    )
 
     parent_field = "measure"
 
@@ -604,6 +642,54 @@ class Project(DerivedStrategyMixin):
             output_field=BooleanField(),
         )
 
+    def has_no_news(self, on: datetime.date | None = None, days: int | None = None) -> bool:
+        """« Sans nouvelles », for one project (one query); lists use ``with_news``."""
+        days = self.strategy.no_news_days if days is None else days
+        row = Project.objects.filter(pk=self.pk).with_news(on, days).values("no_news").first()
+        return bool(row and row["no_news"])
+
+    @staticmethod
+    def last_news_expression() -> Coalesce:
+        """The last time the project gave news, as a subquery of its history: the date of the
+        first record of its latest run of records with its current status, progress and dates
+        (its creation when they never changed), or its last confirmation when later."""
+        records = Project.history.model.objects
+
+        def outer(name: str) -> OuterRef:  # the project, seen from a record of its history
+            return OuterRef(name)
+
+        def outer_outer(name: str) -> OuterRef:  # the project, seen one subquery deeper
+            return OuterRef(OuterRef(name))
+
+        def differing(ref):
+            """The project's records whose status, progress or dates differ from its row's."""
+
+            def same(name: str, empty) -> Exact:
+                return Exact(Coalesce(F(name), Value(empty)), Coalesce(ref(name), Value(empty)))
+
+            unchanged = (
+                Q(status=ref("status"))
+                & Q(same("progress", -1))
+                & Q(same("start_date", datetime.date(1, 1, 1)))
+                & Q(same("end_date", datetime.date(1, 1, 1)))
+            )
+            return records.filter(id=ref("pk")).exclude(unchanged)
+
+        last_different = differing(outer_outer).order_by("-history_date").values("history_date")[:1]
+        since = (
+            records.filter(id=outer("pk"))
+            .filter(Q(history_date__gt=Subquery(last_different)) | ~Exists(differing(outer_outer)))
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        changed = Subquery(since, output_field=models.DateTimeField())
+        confirmed = F("confirmed_at")
+        return Coalesce(
+            Greatest(Coalesce(changed, confirmed), Coalesce(confirmed, changed)),
+            changed,
+            confirmed,
+        )
+
     @staticmethod
     def mark_expression(on: datetime.date | None = None) -> Case:
         on = on or today()
@@ -635,6 +721,8 @@ ENGAGED_STATUSES = (
     Project.Status.BLOCKED,
     Project.Status.DONE,
 )
+#: The statuses of a closed project, which gives no more news.
+CLOSED_STATUSES = (Project.Status.DONE, Project.Status.ABANDONED)
 #: The statuses in the order of a project's life, as the rollups list them.
 STATUS_ORDER = (
     Project.Status.PLANNED,

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from indicators.models import Indicator, Status, format_number
+from indicators.models import Evaluation, Indicator, Status, format_number
 from projects.models import (
     AFTER_HORIZON,
     AFTER_HORIZON_COLOUR,
@@ -19,6 +19,7 @@ from projects.models import (
     mark_word,
 )
 from spreadsheets.xlsx import AMBER, GREEN, GREY, RED
+from strategies.data_age import STALE, STALE_COLOUR, STALE_SYMBOL
 
 #: The fill of each colour of the vocabulary.
 FILLS = {"green": GREEN, "amber": AMBER, "red": RED, "grey": GREY}
@@ -57,6 +58,23 @@ def mark_words(mark: Mark, status: str, after_horizon: bool = False) -> str:
 
 #: The fill of the flag « ⚑ après l'horizon ».
 AFTER_HORIZON_FILL = FILLS[AFTER_HORIZON_COLOUR]
+
+
+#: « ⏱ à actualiser » and its fill.
+STALE_FILL = FILLS[STALE_COLOUR]
+
+
+def stale_text() -> str:
+    return f"{STALE_SYMBOL} {STALE}"
+
+
+def value_age(evaluation: Evaluation) -> str:
+    """« 12.03.2024 » or « 12.03.2024 ⏱ à actualiser »: the date of the value shown and its
+    flag; empty without a value."""
+    if evaluation.value_date is None:
+        return ""
+    when = f"{evaluation.value_date:%d.%m.%Y}"
+    return f"{when} {stale_text()}" if evaluation.stale else when
 
 
 def target_of(indicator: Indicator) -> Decimal | str | None:

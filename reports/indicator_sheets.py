@@ -22,7 +22,7 @@ from spreadsheets.xlsx import (
 from steering.table import AxisBlock
 from workshops.snapshot import Snapshot
 
-from .cells import fill, status_text, target_of
+from .cells import STALE_FILL, fill, stale_text, status_text, target_of
 
 INDICATOR_COLUMNS = [
     Column(gettext_lazy("Code"), 8),
@@ -37,6 +37,7 @@ INDICATOR_COLUMNS = [
     Column(gettext_lazy("Atteinte"), 10, "percent"),
     Column(gettext_lazy("Statut"), 18),
     Column(gettext_lazy("Explication"), 50),
+    Column(gettext_lazy("Actualité de la valeur"), 16),
 ]
 
 
@@ -73,9 +74,15 @@ def indicators_sheet(
                 percent(evaluation.attainment),
                 status_text(evaluation.status),
                 evaluation.explanation,
+                stale_text()
+                if evaluation.stale
+                else (_("à jour") if evaluation.value_date else "–"),
             ]
         )
-        fills.append({11: fill(evaluation.status)})
+        row_fills = {11: fill(evaluation.status)}
+        if evaluation.stale:
+            row_fills[13] = STALE_FILL
+        fills.append(row_fills)
     last = write_table(sheet, INDICATOR_COLUMNS, rows, fills=fills)
     sheet.data_bar(10, 2, last)
     return evaluated

@@ -9,7 +9,8 @@ criteria. Every sheet is written through ``spreadsheets.xlsx``.
 
 The number of queries does not depend on the number of rows: the blocks are built by the caller;
 here one query for the operational indicators, one for the values, one per relation of the
-projects (fundings, communes, themes) and two for the strategy's rollups.
+projects (fundings, communes, themes), two for the strategy's rollups and two for the share of
+its figures that are up to date.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from indicators.models import EffectRollup, Indicator
 from prioritisation.sheets import add_prioritisation_sheets
 from projects.models import ImplementationRollup
 from spreadsheets.xlsx import Book
-from steering.rollups import Rollup, strategy_rollup
+from steering.rollups import Rollup, data_share, strategy_rollup
 from steering.table import AxisBlock
 from strategies.models import Strategy
 from workshops.snapshot import Snapshot
@@ -83,6 +84,7 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
     if snapshot is not None:
         axes, operational = snapshot.blocks()
         total = snapshot_total(strategy, on, axes)
+        share = None  # the history keeps no past « rien à signaler »: today's share only
     else:
         measure_ids = [m.measure.pk for block in axes for m in block.measures if m.measure]
         operational = (
@@ -91,7 +93,8 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
             .evaluated(on)
         )
         total = strategy_rollup(strategy, on)
-    synthesis_sheet(book, strategy, on, axes, total)
+        share = data_share(strategy, on)
+    synthesis_sheet(book, strategy, on, axes, total, share)
     cockpit_sheet(book, axes, strategy)
     effectiveness_sheet(book, axes, strategy)
     evaluated = indicators_sheet(book, axes, operational)

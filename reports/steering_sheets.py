@@ -41,6 +41,7 @@ from spreadsheets.xlsx import (
 )
 from steering.rollups import Rollup
 from steering.table import AxisBlock
+from strategies.data_age import DataShare
 from strategies.models import Strategy
 
 from .cells import (
@@ -52,7 +53,15 @@ from .cells import (
     project_mark,
     status_text,
     target_of,
+    value_age,
 )
+
+
+def status_with_age(evaluation) -> str:
+    """The status, then on a second line the date of the value (« ⏱ à actualiser » when stale)."""
+    age = value_age(evaluation)
+    return f"{status_text(evaluation.status)}\n{age}" if age else status_text(evaluation.status)
+
 
 #: The marks of the synthesis, besides the statuses (a blocked or abandoned project's mark is its
 #: status's, with the same symbol, word and colour).
@@ -102,11 +111,17 @@ def synthesis_values(label: str, rollup: Rollup) -> list[Any]:
 
 
 def synthesis_sheet(
-    book: Book, strategy: Strategy, on: datetime.date, axes: list[AxisBlock], total: Rollup
+    book: Book,
+    strategy: Strategy,
+    on: datetime.date,
+    axes: list[AxisBlock],
+    total: Rollup,
+    share: DataShare | None = None,
 ):
-    """The strategy's facts, then one line per axis and a last one for the whole strategy
-    (``total``), each with its indicators by status and its projects by status, engaged, by mark,
-    ending after the horizon, share done and budget."""
+    """The strategy's facts (with the share of its figures that are up to date, ``share``), then
+    one line per axis and a last one for the whole strategy (``total``), each with its indicators
+    by status and its projects by status, engaged, by mark, ending after the horizon, share done
+    and budget."""
     columns = synthesis_columns(strategy)
     communes = ", ".join(commune.name for commune in strategy.territory.communes.all())
     facts = [
@@ -118,6 +133,8 @@ def synthesis_sheet(
         (_("Horizon"), f"{strategy.start_year}–{strategy.horizon_year}"),
         (_("Date du rapport"), on),
     ]
+    if share is not None:
+        facts.append((_("Données à jour"), f"{share.sentence} ({share.counts(strategy.levels)})"))
     header_at = len(facts) + 3
     sheet = book.sheet(_("Synthèse"), [c.width for c in columns], freeze_row=header_at + 1)
     sheet.put(1, 1, str(strategy), TITLE)
@@ -212,7 +229,7 @@ def cockpit_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -> None
                     target_of(indicator),
                     evaluation.value if evaluation.value is not None else "–",
                     percent(evaluation.attainment),
-                    status_text(evaluation.status),
+                    status_with_age(evaluation),
                 ]
                 fills[7] = fill(evaluation.status)
             measure = steering_row.measure

@@ -13,8 +13,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
+
 from indicators.models import EffectRollup, Indicator
-from projects.models import ImplementationRollup, Project
+from projects.models import CLOSED_STATUSES, ImplementationRollup, Project
+from strategies.data_age import DataShare
 from strategies.models import Strategy
 
 
@@ -71,3 +74,31 @@ def measure_rollups(
         )
         for measure_id in measure_ids
     }
+
+
+def data_share(strategy: Strategy, on: datetime.date) -> DataShare:
+    """How many of the strategy's figures are up to date at ``on``, in two queries: every
+    indicator (one whose latest value is « à actualiser » or that has none is not) and every open
+    project (neither réalisé nor abandonné; one « sans nouvelles » is not)."""
+    indicators = (
+        Indicator.objects.for_strategy(strategy).with_latest_value(on).only("pk", "frequency")
+    )
+    fresh = total = 0
+    for indicator in indicators:
+        indicator.strategy = strategy
+        total += 1
+        value_date = indicator.latest_value_date
+        fresh += value_date is not None and not indicator.is_stale(value_date, on)
+    projects = (
+        Project.objects.for_strategy(strategy)
+        .exclude(status__in=CLOSED_STATUSES)
+        .with_news(on, strategy.no_news_days)
+        .aggregate(total=Count("pk"), fresh=Count("pk", filter=Q(no_news=False)))
+    )
+    return DataShare(
+        on=on,
+        indicators_fresh=fresh,
+        indicators=total,
+        projects_fresh=projects["fresh"],
+        projects=projects["total"],
+    )

@@ -123,6 +123,17 @@ class StrategyAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
                 ),
             },
         ),
+        (
+            _("Âge des données"),
+            {
+                "fields": ("stale_grace_percent", "irregular_stale_months", "no_news_days"),
+                "description": _(
+                    "Quand une valeur d'indicateur est « à actualiser » et un projet « sans "
+                    "nouvelles » ; l'en-tête du cockpit et la synthèse du rapport donnent la part "
+                    "des données à jour."
+                ),
+            },
+        ),
     )
     inlines = (AxisInline, ThemeInline)
 

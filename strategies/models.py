@@ -11,13 +11,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .data_age import DEFAULT_GRACE_PERCENT, DEFAULT_IRREGULAR_MONTHS, DEFAULT_NO_NEWS_DAYS
 from .levels import Levels, clean_level_names
 
 code_validator = RegexValidator(
@@ -256,6 +257,29 @@ class Strategy(models.Model):
         decimal_places=2,
         default=Decimal("70"),
         help_text=_("En dessous, l'indicateur est en retard."),
+    )
+    stale_grace_percent = models.PositiveSmallIntegerField(
+        _("délai de grâce des valeurs (% de la période)"),
+        default=DEFAULT_GRACE_PERCENT,
+        validators=[MaxValueValidator(400)],
+        help_text=_(
+            "Une valeur plus ancienne que la fréquence de l'indicateur plus ce délai est « à "
+            "actualiser » (25 : un quart de la période)."
+        ),
+    )
+    irregular_stale_months = models.PositiveSmallIntegerField(
+        _("indicateurs irréguliers : à actualiser après (mois)"),
+        default=DEFAULT_IRREGULAR_MONTHS,
+        validators=[MinValueValidator(1)],
+    )
+    no_news_days = models.PositiveSmallIntegerField(
+        _("projets sans nouvelles après (jours)"),
+        default=DEFAULT_NO_NEWS_DAYS,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Un projet en cours ou à venir dont ni le statut, ni l'avancement, ni les dates n'ont "
+            "changé depuis ce nombre de jours (et sans confirmation « rien à signaler »)."
+        ),
     )
     is_public = models.BooleanField(
         _("publique"),

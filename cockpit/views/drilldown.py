@@ -118,6 +118,7 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
     on = timezone.localdate()
     project = get_in_strategy(
         Project.objects.with_mark(on)
+        .with_news(on, strategy.no_news_days)
         .select_related("axis", "measure__domain")
         .prefetch_related("communes", "themes", "fundings"),
         strategy,

@@ -22,7 +22,7 @@ from indicators.models import EffectRollup, Indicator
 from prioritisation.views import proposals_section
 from projects.models import ImplementationRollup, Project
 from steering import table as steering
-from steering.rollups import Rollup, measure_rollups
+from steering.rollups import Rollup, data_share, measure_rollups
 from steering.table import (
     AxisBlock,
     axis_page,
@@ -166,6 +166,7 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
         "communes": strategy.territory.communes.all(),
         # The whole strategy's projects counted, in the header (not in the axes' fragment).
         "portfolio": None if request.htmx else Project.objects.for_strategy(strategy).rollup(today),
+        "data_share": None if request.htmx else data_share(strategy, today),
         "form": form,
         "axes": axes,
         "filtering": filtering,

@@ -26,6 +26,7 @@ from projects.models import (
     agree,
     mark_word,
 )
+from strategies.data_age import NO_NEWS, STALE, STALE_COLOUR, STALE_SYMBOL, DataShare
 from strategies.models import Axis, Strategy
 from strategies.money import NBSP, format_money
 
@@ -253,6 +254,40 @@ def status_badge(status: str | Status, count: int | None = None, title: str = ""
 @register.simple_tag
 def evaluation_badge(evaluation: Evaluation) -> str:
     return status_badge(evaluation.status, title=evaluation.explanation)
+
+
+@register.simple_tag
+def stale_badge(word: str = "") -> str:
+    """« ⏱ à actualiser » (or « ⏱ sans nouvelles » with ``word="no_news"``)."""
+    return format_html(
+        '<span class="mark stale tone-{}">{} {}</span>',
+        STALE_COLOUR,
+        STALE_SYMBOL,
+        NO_NEWS if word == "no_news" else STALE,
+    )
+
+
+@register.simple_tag
+def value_date(evaluation: Evaluation) -> str:
+    """The date of the value shown, with « ⏱ à actualiser » when it is stale."""
+    if evaluation.value_date is None:
+        return ""
+    when = format_html(
+        '<span class="value-date muted">({})</span>', short_date(evaluation.value_date)
+    )
+    if evaluation.stale:
+        return format_html("{} {}", when, stale_badge())
+    return when
+
+
+@register.simple_tag
+def data_share_line(share: DataShare, strategy: Strategy) -> str:
+    """« 82 % des données à jour au 06.12.2026 (41 / 50 : …) »."""
+    return format_html(
+        '<p class="data-share"><span class="figure">{}</span> <span class="muted">({})</span></p>',
+        share.sentence,
+        share.counts(strategy.levels),
+    )
 
 
 @register.filter

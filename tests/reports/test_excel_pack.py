@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cockpit.forms import CockpitFilterForm
 from cockpit.views.strategy import filtered_axes
+from indicators.models import Indicator
 from projects.models import Project
 from reports.pack import build_pack
 from strategies.models import Axis
@@ -144,7 +145,8 @@ def test_cockpit_sheet_reproduces_the_steering_table(pack, demo):
     assert ws.cell(row=s1, column=6).value == 1
     assert ws.cell(row=s1, column=6).number_format == "0 %"
     status = ws.cell(row=s1, column=7)
-    assert status.value == "✓ atteint"
+    value_date = Indicator.objects.get(strategy=demo, code="s1").values.latest("date").date
+    assert status.value == f"✓ atteint\n{value_date:%d.%m.%Y}"  # the status, the value's date
     assert status.fill.fgColor.rgb.endswith("C6EFCE")
     p1 = row_of(ws, 11, "p1")
     project = Project.objects.get(strategy=demo, code="p1")
@@ -166,7 +168,7 @@ def test_cockpit_sheet_merges_a_measure_over_its_projects(member_client, demo):
 def test_status_and_mark_cells_are_coloured(pack):
     ws = pack["Cockpit"]
     s4 = row_of(ws, 1, "s4")
-    assert ws.cell(row=s4, column=7).value == "✗ hors trajectoire"
+    assert ws.cell(row=s4, column=7).value.splitlines()[0] == "✗ hors trajectoire"
     assert ws.cell(row=s4, column=7).fill.fgColor.rgb.endswith("FFC7CE")
     p3 = row_of(ws, 11, "p3")
     assert ws.cell(row=p3, column=17).value == "✗ bloqué"
