@@ -191,9 +191,9 @@ def check_owner_territory(row: models.Model, strategy_id: int | None) -> None:
     """A row's owner (a contact) belongs to the territory of the row's strategy."""
     if not getattr(row, "owner_id", None) or strategy_id is None:
         return
-    territory_id = Strategy.objects.filter(pk=strategy_id).values_list("territory_id", flat=True)
-    owner_territory = Contact.objects.filter(pk=row.owner_id).values_list("territory_id", flat=True)
-    if territory_id.first() != owner_territory.first():
+    # From the objects at hand when there are (an import's lookups, the form's choices): no query.
+    territory_id = related_value(row, "strategy", "territory_id")
+    if territory_id != related_value(row, "owner", "territory_id"):
         raise ValidationError(
             {"owner": _("Ce contact appartient à un autre territoire que la stratégie.")}
         )
