@@ -9,7 +9,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,17 @@ CLOSED_STATUSES = (Project.Status.DONE, Project.Status.ABANDONED)
 
 def open_projects(strategy: Strategy | int) -> QuerySet[Project]:
     return Project.objects.filter(strategy=strategy).exclude(status__in=CLOSED_STATUSES)
+
+
+def projects_of(round_owner: RoundOwner) -> QuerySet[Project]:
+    """The projects an owner's page lists: theirs that are open, and those changed since the round
+    opened (a project the owner has just marked réalisé stays on their page)."""
+    changed = Project.history.model.objects.filter(
+        id=OuterRef("pk"), history_date__gte=round_owner.round.opened_at
+    )
+    return Project.objects.filter(
+        strategy=round_owner.round.strategy_id, owner=round_owner.contact_id
+    ).filter(~Q(status__in=CLOSED_STATUSES) | Exists(changed))
 
 
 def owners_of(strategy: Strategy) -> QuerySet[Contact]:

@@ -29,7 +29,7 @@ from strategies.admin_access import check_version, conflict_message
 
 from .forms import ProjectUpdateForm, ValueForm
 from .models import RoundOwner, hash_token
-from .services import open_projects
+from .services import open_projects, projects_of
 
 #: The prefixes of the forms: p<project id>-…, i<indicator id>-….
 ITEM_KEY = re.compile(r"^([pi])(\d+)-")
@@ -68,8 +68,7 @@ def _projects(owner: RoundOwner) -> list[Project]:
         "-history_date", "-history_id"
     )
     return list(
-        open_projects(owner.round.strategy_id)
-        .filter(owner=owner.contact)
+        projects_of(owner)
         .annotate(version=Subquery(history.values("history_id")[:1]))
         .order_by("code")
     )

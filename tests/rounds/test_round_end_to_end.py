@@ -293,3 +293,17 @@ def test_a_value_recorded_meanwhile_gets_the_conflict_message(
     assert "Conflit de modification" in response.content.decode()
     assert "Dernière valeur : 47" in response.content.decode()
     assert not indicator.values.filter(date=datetime.date(2025, 6, 1)).exists()
+
+
+def test_a_project_the_owner_marks_done_stays_on_their_page(
+    portfolio, client, django_capture_on_commit_callbacks
+):
+    _round, links = open_and_get_links(portfolio, django_capture_on_commit_callbacks)
+    p1 = portfolio.projects[0]
+    response = client.post(
+        links["anne@lens.ch"], project_data(p1, version_of(p1), status=Project.Status.DONE)
+    )
+    assert response.status_code == 302
+    page = client.get(links["anne@lens.ch"]).content.decode()
+    assert f'name="p{p1.pk}-status"' in page
+    assert "Aucun projet ni indicateur" not in page
