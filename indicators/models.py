@@ -19,14 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from strategies.models import (
-    Axis,
-    Contact,
-    Measure,
-    Strategy,
-    check_owner_territory,
-    code_validator,
-)
+from strategies.cascade import check_owner_territory
+from strategies.models import Axis, Contact, Measure, Strategy, code_validator
 
 #: Outside its range by less than this share of the range's width, a range indicator is "!".
 RANGE_WARNING_SHARE = Decimal("0.10")

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,13 +22,11 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     Exists,
     F,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -39,82 +36,43 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from strategies.cascade import DerivedStrategyMixin, check_owner_territory
 from strategies.data_age import DEFAULT_NO_NEWS_DAYS
-from strategies.models import (
-    Axis,
-    Commune,
-    Contact,
-    DerivedStrategyMixin,
-    Measure,
-    Strategy,
-    Theme,
-    check_owner_territory,
-    code_validator,
-)
+from strategies.models import Axis, Commune, Contact, Measure, Strategy, Theme, code_validator
 from strategies.money import format_money
+
+from .marks import (  # the vocabulary (projects/marks.py), also read from here
+    AFTER_HORIZON,
+    AFTER_HORIZON_COLOUR,
+    AFTER_HORIZON_SYMBOL,
+    AMBER,
+    GREEN,
+    GREY,
+    RED,
+    Mark,
+    agree,
+)
+
+if TYPE_CHECKING:
+    from .rollups import ImplementationRollup
+
+__all__ = [
+    "AFTER_HORIZON",
+    "AFTER_HORIZON_COLOUR",
+    "AFTER_HORIZON_SYMBOL",
+    "AMBER",
+    "GREEN",
+    "GREY",
+    "RED",
+    "Funding",
+    "Mark",
+    "Project",
+    "agree",
+]
 
 #: A project ending within this many days with less than half its progress is flagged "!".
 DUE_SOON_DAYS = 30
 DUE_SOON_PROGRESS = 50
-
-
-#: The colours of the vocabulary: the class ``tone-<colour>`` on the pages and in the admin, the
-#: cell fill in the pack (``reports.cells.FILLS``).
-GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
-
-
-class Mark(models.TextChoices):
-    """The cockpit's "ok" column: one mark per project, each with one word (its label), one symbol
-    and one colour. The marks are computed, never stored; ``ko`` is the value the late mark has
-    always had."""
-
-    OK = "ok", _("dans les temps")
-    WARNING = "warning", _("à surveiller")
-    LATE = "ko", _("en retard")
-    BLOCKED = "blocked", _("bloqué")
-    UNSCHEDULED = "unscheduled", _("non planifié")
-    ABANDONED = "abandoned", _("abandonné")
-
-    @property
-    def symbol(self) -> str:
-        return {
-            "ok": "✓",
-            "warning": "!",
-            "ko": "✗",
-            "blocked": "✗",
-            "unscheduled": "?",
-            "abandoned": "–",
-        }[self.value]
-
-    @property
-    def colour(self) -> str:
-        return {
-            "ok": GREEN,
-            "warning": AMBER,
-            "ko": RED,
-            "blocked": RED,
-            "unscheduled": GREY,
-            "abandoned": GREY,
-        }[self.value]
-
-    @property
-    def text(self) -> str:
-        """« ✓ dans les temps »: the symbol and the word."""
-        return f"{self.symbol} {self.label}"
-
-
-#: The flag beside the mark of a project that ends after its strategy's horizon (amber).
-AFTER_HORIZON = _("après l'horizon")
-AFTER_HORIZON_SYMBOL = "⚑"
-AFTER_HORIZON_COLOUR = AMBER
-
-
-def agree(word: str, count: int, feminine: bool = False) -> str:
-    """A French participle agreeing with ``count`` things of a gender: « bloqué » → « bloqués »,
-    « bloquée », « bloquées ». Other words (« en retard », English words) are left as they are."""
-    if not word.endswith("é"):
-        return word
-    return f"{word}{'e' if feminine else ''}{'s' if count > 1 else ''}"
 
 
 def today() -> datetime.date:
@@ -164,175 +122,18 @@ class ProjectQuerySet(models.QuerySet):
 
     def rollup(self, on: datetime.date | None = None) -> ImplementationRollup:
         """The implementation rollup of these projects, in one query."""
-        return ImplementationRollup.from_row(self.order_by().aggregate(**_rollup_aggregates(on)))
+        from .rollups import ImplementationRollup, rollup_aggregates
+
+        return ImplementationRollup.from_row(self.order_by().aggregate(**rollup_aggregates(on)))
 
     def rollup_by(
         self, key: str, on: datetime.date | None = None
     ) -> dict[int, ImplementationRollup]:
         """One rollup per value of ``key`` (``"measure"``, ``"axis"``, ``"strategy"``)."""
-        rows = self.order_by().values(key).annotate(**_rollup_aggregates(on))
+        from .rollups import ImplementationRollup, rollup_aggregates
+
+        rows = self.order_by().values(key).annotate(**rollup_aggregates(on))
         return {row[key]: ImplementationRollup.from_row(row) for row in rows}
-
-
-#: The marks a rollup counts with the mark's expression; a blocked or abandoned project's mark is
-#: its status's.
-_COUNTED_MARKS = (Mark.OK, Mark.WARNING, Mark.LATE, Mark.UNSCHEDULED)
-
-
-def _rollup_aggregates(on: datetime.date | None) -> dict:
-    mark = Project.mark_expression(on)
-    not_abandoned = ~Q(status=Project.Status.ABANDONED)
-    return {
-        "n_total": Count("pk"),
-        **{f"mark_{m.value}": Count("pk", filter=_mark_q(mark, m)) for m in _COUNTED_MARKS},
-        **{f"status_{s.value}": Count("pk", filter=Q(status=s)) for s in Project.Status},
-        "n_after_horizon": Count("pk", filter=Project.after_horizon_q()),
-        "budget_planned": Sum("budget_planned", filter=not_abandoned),
-        "budget_committed": Sum("budget_committed"),
-        "budget_spent": Sum("budget_spent"),
-    }
-
-
-def _mark_q(mark_expression, value: str) -> Q:
-    # Count(filter=...) takes a Q; compare the CASE expression with the wanted mark.
-    from django.db.models.lookups import Exact
-
-    return Q(Exact(mark_expression, Value(value)))
-
-
-@dataclass(frozen=True)
-class ImplementationRollup:
-    """A group of projects counted the way a funder reads them: by mark, by status, engaged (en
-    cours, en pause, bloqué or réalisé) over all but the abandoned ones, ending after the
-    strategy's horizon, and the budget planned, committed and spent.
-
-    ``marks`` and ``statuses`` hold a count for every mark and every status. Late and blocked are
-    counted apart: a blocked project is never late (``Project.is_late``). Abandoned projects are
-    left out of the share done, of the engaged ones and of the planned budget; what they committed
-    or spent stays committed or spent.
-    """
-
-    total: int = 0
-    marks: dict[str, int] = field(default_factory=dict)
-    statuses: dict[str, int] = field(default_factory=dict)
-    after_horizon: int = 0
-    budget_planned: Decimal = Decimal(0)
-    budget_committed: Decimal = Decimal(0)
-    budget_spent: Decimal = Decimal(0)
-
-    def __post_init__(self) -> None:
-        # Every mark and every status, in their order, zero when absent.
-        marks = {mark.value: self.marks.get(mark.value, 0) for mark in Mark}
-        statuses = {status.value: self.statuses.get(status.value, 0) for status in Project.Status}
-        object.__setattr__(self, "marks", marks)
-        object.__setattr__(self, "statuses", statuses)
-
-    @classmethod
-    def from_row(cls, row: dict) -> ImplementationRollup:
-        statuses = {status.value: row[f"status_{status.value}"] or 0 for status in Project.Status}
-        marks = {mark.value: row[f"mark_{mark.value}"] or 0 for mark in _COUNTED_MARKS}
-        marks[Mark.BLOCKED] = statuses[Project.Status.BLOCKED]
-        marks[Mark.ABANDONED] = statuses[Project.Status.ABANDONED]
-        return cls(
-            total=row["n_total"] or 0,
-            marks=marks,
-            statuses=statuses,
-            after_horizon=row["n_after_horizon"] or 0,
-            budget_planned=row["budget_planned"] or Decimal(0),
-            budget_committed=row["budget_committed"] or Decimal(0),
-            budget_spent=row["budget_spent"] or Decimal(0),
-        )
-
-    @classmethod
-    def of(
-        cls, projects: list[Project], on: datetime.date, horizon: datetime.date
-    ) -> ImplementationRollup:
-        """The same rollup computed in Python, for projects that are not rows of the table (a
-        past state read back from the history), ``horizon`` being their strategy's. Tested to
-        agree with ``ProjectQuerySet.rollup``."""
-        marks: dict[str, int] = {}
-        statuses: dict[str, int] = {}
-        after_horizon = 0
-        planned = committed = spent = Decimal(0)
-        for project in projects:
-            mark = project.mark(on).value
-            marks[mark] = marks.get(mark, 0) + 1
-            statuses[project.status] = statuses.get(project.status, 0) + 1
-            after_horizon += project.ends_after_horizon(horizon)
-            if project.status != Project.Status.ABANDONED:
-                planned += project.budget_planned or 0
-            committed += project.budget_committed or 0
-            spent += project.budget_spent or 0
-        return cls(
-            total=len(projects),
-            marks=marks,
-            statuses=statuses,
-            after_horizon=after_horizon,
-            budget_planned=planned,
-            budget_committed=committed,
-            budget_spent=spent,
-        )
-
-    @property
-    def ok(self) -> int:
-        return self.marks[Mark.OK]
-
-    @property
-    def warning(self) -> int:
-        return self.marks[Mark.WARNING]
-
-    @property
-    def late(self) -> int:
-        """Late projects: the late mark (``Project.is_late``), blocked ones apart."""
-        return self.marks[Mark.LATE]
-
-    @property
-    def blocked(self) -> int:
-        return self.marks[Mark.BLOCKED]
-
-    @property
-    def unscheduled(self) -> int:
-        return self.marks[Mark.UNSCHEDULED]
-
-    @property
-    def abandoned(self) -> int:
-        return self.marks[Mark.ABANDONED]
-
-    @property
-    def done(self) -> int:
-        return self.statuses[Project.Status.DONE]
-
-    @property
-    def engaged(self) -> int:
-        """En cours, en pause, bloqués or réalisés."""
-        return sum(self.statuses[status] for status in ENGAGED_STATUSES)
-
-    @property
-    def active(self) -> int:
-        """Projects that count for the share done and the engaged ones: all but the abandoned."""
-        return self.total - self.abandoned
-
-    @property
-    def mark_counts(self) -> list[tuple[Mark, int]]:
-        """Each mark of the projects still pursued with its count (abandoned ones apart)."""
-        return [(mark, self.marks[mark]) for mark in Mark if mark != Mark.ABANDONED]
-
-    @property
-    def status_counts(self) -> list[tuple[Project.Status, int]]:
-        """Each status with its count, in the order of a project's life."""
-        return [(status, self.statuses[status]) for status in STATUS_ORDER]
-
-    @property
-    def percent_done(self) -> Decimal | None:
-        if not self.active:
-            return None
-        return (Decimal(100) * self.done / self.active).quantize(Decimal("0.1"))
-
-    @property
-    def percent_spent(self) -> Decimal | None:
-        if not self.budget_planned:
-            return None
-        return (Decimal(100) * self.budget_spent / self.budget_planned).quantize(Decimal("0.1"))
 
 
 class Project(DerivedStrategyMixin):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import EffectRollup, Indicator
 from prioritisation.sheets import add_prioritisation_sheets
-from projects.models import ImplementationRollup
+from projects.rollups import ImplementationRollup
 from spreadsheets.xlsx import Book
 from steering.rollups import Rollup, data_share, strategy_rollup
 from steering.table import AxisBlock

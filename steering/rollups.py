@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from indicators.models import EffectRollup, Indicator
-from projects.models import CLOSED_STATUSES, ImplementationRollup, Project
+from projects.models import CLOSED_STATUSES, Project
+from projects.rollups import ImplementationRollup
 from strategies.data_age import DataShare
 from strategies.models import Strategy
 

@@ -23,7 +23,8 @@ from spreadsheets.resources import SpreadsheetResource
 from spreadsheets.text import normalize, quoted
 from spreadsheets.widgets import TextWidget
 
-from .models import DerivedStrategyMixin, Strategy
+from .cascade import DerivedStrategyMixin
+from .models import Strategy
 
 
 class StrategyResource(SpreadsheetResource):

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from indicators.models import EffectRollup, Evaluation, Indicator, IndicatorValue
-from projects.models import ImplementationRollup, Project
+from projects.models import Project
+from projects.rollups import ImplementationRollup
 from steering.rollups import Rollup
 from steering.table import AxisBlock, MeasureBlock
 from strategies.models import Axis, Domain, Measure, Strategy

@@ -20,7 +20,8 @@ from django.views.decorators.vary import vary_on_headers
 from cockpit.forms import CockpitFilterForm
 from indicators.models import EffectRollup, Indicator
 from prioritisation.views import proposals_section
-from projects.models import ImplementationRollup, Project
+from projects.models import Project
+from projects.rollups import ImplementationRollup
 from steering import table as steering
 from steering.rollups import Rollup, data_share, measure_rollups
 from steering.table import (

@@ -20,12 +20,12 @@ from projects.models import (
     AFTER_HORIZON,
     AFTER_HORIZON_COLOUR,
     AFTER_HORIZON_SYMBOL,
-    ImplementationRollup,
     Mark,
     Project,
     agree,
     mark_word,
 )
+from projects.rollups import ImplementationRollup
 from strategies.data_age import NO_NEWS, STALE, STALE_COLOUR, STALE_SYMBOL, DataShare
 from strategies.models import Axis, Strategy
 from strategies.money import NBSP, format_money

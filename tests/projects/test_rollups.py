@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from indicators.models import EffectRollup, Evaluation, Indicator, Status
-from projects.models import ImplementationRollup, Project
+from projects.models import Project
+from projects.rollups import ImplementationRollup
 from steering.rollups import axis_rollups, measure_rollups, strategy_rollup
 from tests.factories import (
     AxisFactory,
