@@ -50,66 +50,12 @@ RESOURCES: dict[str, type[StrategyResource]] = {
     VALUE: IndicatorValueResource,
 }
 
-#: The resource fields each sheet writes, in the order of its columns.
+#: The resource fields each sheet writes, in the order of its columns: each resource's own, but
+#: for the informative « Stratégie » column (the workbook is one strategy's). Read from the
+#: resources, so that a column added to an import is in the workbook too.
 FIELDS: dict[str, tuple[str, ...]] = {
-    AXIS: ("number", "title", "strategic_objective"),
-    DOMAIN: ("axis", "title", "order"),
-    MEASURE: (
-        "code",
-        "title",
-        "axis",
-        "domain",
-        "objective_code",
-        "operational_objective",
-        "lead",
-        "partners",
-        "resources",
-        "outputs",
-        "themes",
-        "order",
-    ),
-    PROJECT: (
-        "code",
-        "title",
-        "axis",
-        "measure",
-        "priority",
-        "lead",
-        "owner",
-        "partners",
-        "communes",
-        "themes",
-        "start_date",
-        "end_date",
-        "status",
-        "status_comment",
-        "progress",
-        "budget_planned",
-        "budget_committed",
-        "budget_spent",
-        "budget_kind",
-        "description",
-    ),
-    INDICATOR: (
-        "code",
-        "name",
-        "level",
-        "axis",
-        "measure",
-        "unit",
-        "direction",
-        "baseline_value",
-        "baseline_date",
-        "target_value",
-        "target_date",
-        "range_min",
-        "range_max",
-        "source",
-        "owner",
-        "frequency",
-        "description",
-    ),
-    VALUE: ("indicator", "date", "value", "source", "comment"),
+    kind: tuple(name for name in resource._meta.fields if name != "strategy_label")
+    for kind, resource in RESOURCES.items()
 }
 
 #: The fields that name a row of another sheet, and that sheet's kind.
