@@ -145,6 +145,15 @@ else:
         }
     }
 
+# Uploads kept between an import's preview and its confirmation (spreadsheets/uploads.py), shared
+# by every process and server like the cache, in their own table (or under their own prefix in
+# Redis) so that nothing else put in the cache crowds them out before they expire.
+CACHES["uploads"] = (
+    {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-uploads"}
+    if REDIS_URL
+    else {**CACHES["default"], "LOCATION": "cockpit_uploads", "OPTIONS": {"MAX_ENTRIES": 1000}}
+)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -276,6 +285,10 @@ SPREADSHEET_IMPORT_MAX_UNCOMPRESSED_SIZE = envint(
     "DJANGO_IMPORT_MAX_UNCOMPRESSED_SIZE", 100 * 1024 * 1024
 )
 SPREADSHEET_IMPORT_MAX_RATIO = envint("DJANGO_IMPORT_MAX_RATIO", 100)
+# An import's preview can be confirmed for this many seconds (the admin's imports and the strategy
+# workbook; spreadsheets/uploads.py); after that the file is loaded again.
+SPREADSHEET_IMPORT_CONFIRM_MAX_AGE = envint("DJANGO_IMPORT_CONFIRM_MAX_AGE", 3600)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "spreadsheets.uploads.SharedUploadStorage"
 
 # Production hardening; each can be relaxed through the environment behind a proxy.
 # Behind a reverse proxy that terminates HTTPS, name the header it sets on HTTPS requests

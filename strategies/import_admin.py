@@ -9,6 +9,11 @@ What it adds to them:
 - explicit permissions: ``import_<model>`` (plus add and change) to import, ``export_<model>``
   (plus view) to export (``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` / ``..._EXPORT_...`` in the
   settings; the library's default lets any admin user import);
+- the upload kept between the preview and the confirmation in storage every process and server
+  shares (``spreadsheets.uploads``), and the confirmation naming it by a signed reference bound to
+  the user, the strategy and the model, valid ``SPREADSHEET_IMPORT_CONFIRM_MAX_AGE`` seconds:
+  import-export's hidden file name is never trusted, and a reference that is not the user's, for
+  another strategy or model, or too old gets a page saying so, and changes nothing;
 - the file checked before anything runs (size, type, decompressed size, headers), with French
   messages on the form, never a server error;
 - a preview that lists every bad row (line, column, message, value read) and every change, a
@@ -40,6 +45,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.signals import post_import
 
+from spreadsheets import uploads
 from spreadsheets.formats import XLSX_CONTENT_TYPE
 from spreadsheets.template import import_template
 from spreadsheets.text import SpreadsheetError, file_size
@@ -121,15 +127,46 @@ class SpreadsheetImportForm(ImportForm):
 
 
 class SpreadsheetConfirmForm(ConfirmImportForm):
-    """import-export's confirmation, plus the strategy, checked again against the user's."""
+    """import-export's confirmation, plus the strategy, checked again against the user's. Its
+    ``import_file_name`` holds the upload's signed reference (``spreadsheets.uploads``), not a file
+    name: once checked, the stored name, the file's original name, format and resource are taken
+    from the reference, whatever else the browser sends. ``refusal`` says why a reference was
+    refused."""
 
     strategy = forms.ModelChoiceField(
         queryset=Strategy.objects.none(), widget=forms.HiddenInput, label=_("Stratégie")
     )
 
-    def __init__(self, *args, strategies: QuerySet[Strategy], **kwargs) -> None:
+    def __init__(self, *args, strategies: QuerySet[Strategy], user, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["strategy"].queryset = strategies
+        self.fields["original_file_name"].required = False
+        self.user = user
+        self.kind = kind
+        self.refusal: str | None = None
+
+    def clean_import_file_name(self) -> str:
+        return self.cleaned_data["import_file_name"]  # a reference, not a path to shorten
+
+    def clean(self):
+        cleaned = super().clean()
+        if "import_file_name" not in cleaned or "strategy" not in cleaned:
+            return cleaned
+        try:
+            kept = uploads.read_reference(
+                cleaned["import_file_name"],
+                user=self.user,
+                strategy=cleaned["strategy"],
+                kind=self.kind,
+            )
+        except uploads.RefusedUpload as refusal:
+            self.refusal = str(refusal)
+            raise forms.ValidationError(self.refusal) from None
+        cleaned["import_file_name"] = kept["name"]
+        cleaned["original_file_name"] = kept["file"]
+        cleaned["format"] = kept["format"]
+        cleaned["resource"] = kept["resource"]
+        return cleaned
 
 
 class SpreadsheetExportForm(ExportForm):
@@ -173,13 +210,29 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return {
             **super().get_confirm_form_kwargs(request, import_form),
             "strategies": self.strategies(request),
+            "user": request.user,
+            "kind": self.upload_kind(),
         }
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
-            initial["strategy"] = import_form.cleaned_data["strategy"].pk
+            cleaned = import_form.cleaned_data
+            initial["strategy"] = cleaned["strategy"].pk
+            initial["import_file_name"] = uploads.reference(
+                initial["import_file_name"],
+                user=request.user,
+                strategy=cleaned["strategy"],
+                kind=self.upload_kind(),
+                file=initial["original_file_name"][:200],
+                format=initial["format"],
+                resource=initial["resource"],
+            )
         return initial
+
+    def upload_kind(self) -> str:
+        """What an upload's reference is for: this admin's imports."""
+        return "admin:{}.{}".format(*self.get_model_info())
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
@@ -190,8 +243,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return strategies_for_import(request.user)
 
     def write_to_tmp_storage(self, import_file, input_format):
-        """The upload kept for the confirmation, as import-export keeps it; the preview imports
-        the rows the form has read already (see ``SpreadsheetFile``)."""
+        """The upload kept for the confirmation, in import-export's temporary storage (the
+        shared ``SharedUploadStorage`` of the settings); the preview imports the rows the form has
+        read already (see ``SpreadsheetFile``)."""
         tmp_storage = super().write_to_tmp_storage(import_file, input_format)
         read = getattr(import_file, "spreadsheet", None)
         if read is not None and hasattr(input_format, "remember"):
@@ -234,6 +288,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return form
 
     def process_import(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_confirm_form(request)
+            if not form.is_valid() and form.refusal:
+                return self.refused_import(request, form.refusal)
         try:
             return super().process_import(request, **kwargs)
         except (FileNotFoundError, SpreadsheetError):
@@ -246,6 +304,19 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             )
             info = self.get_model_info()
             return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_import"))
+
+    def refused_import(self, request: HttpRequest, reason: str) -> TemplateResponse:
+        """The page of a confirmation whose reference is refused: nothing imported."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Import refusé"),
+            "opts": self.model._meta,
+            "reason": reason,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, ["admin/import_export/spreadsheet_refused.html"], context, status=400
+        )
 
     def process_result(self, result, request):
         """After the confirmation: the changelist with a summary, or, when the import found errors

@@ -69,11 +69,11 @@ def upload(client, model, strategy, content: bytes, *, name: str = "import.xlsx"
     )
 
 
-def confirm(client, model, preview):
+def confirm(client, model, preview, **kwargs):
     """The preview's confirmation posted, as its hidden form would be."""
     form = preview.context["confirm_form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
-    return client.post(admin_url(model, "process_import"), data)
+    return client.post(admin_url(model, "process_import"), data, **kwargs)
 
 
 def export(client, model, file_format: int = 0, query: str = ""):

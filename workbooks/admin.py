@@ -162,15 +162,10 @@ class WorkbookStrategyAdmin(StrategyAdmin):
             return HttpResponseNotAllowed(["POST"])
         strategy = self.workbook_strategy(request, object_id, write=True)
         import_url = reverse("admin:strategies_strategy_workbook_import", args=[strategy.pk])
-        upload = uploads.take(request, strategy)
-        if upload is None:
-            messages.error(
-                request,
-                _(
-                    "Le classeur de l'aperçu n'est plus disponible : rien n'a été importé. "
-                    "Chargez-le à nouveau."
-                ),
-            )
+        try:
+            upload = uploads.take(request, strategy)
+        except uploads.Refused as refusal:
+            messages.error(request, str(refusal))
             return redirect(import_url)
         result = import_workbook(
             strategy, upload.content, user=request.user, file_name=upload.name, confirm=True

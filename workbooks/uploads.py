@@ -1,31 +1,26 @@
 """The workbook uploaded for a preview, kept on the server until it is confirmed.
 
-The browser never names the file: the upload is stored under a random name in a folder of the
-server's temporary directory (``WORKBOOK_UPLOAD_DIR`` overrides it), and the user's session (kept
-on the server) holds, per strategy, that name, the user and the file's digest. The confirmation
-takes the file of this user's session for this strategy, or nothing. A new upload replaces the
-previous one; files older than a day are removed when another is stored.
+The browser never names the file: the upload is kept in the storage every process and server of
+the installation shares (``spreadsheets.uploads``: the database's ``uploads`` cache, or Redis),
+and the user's session (kept on the server) holds, per strategy, the upload's signed reference,
+bound to the user, the strategy and the workbook and valid ``SPREADSHEET_IMPORT_CONFIRM_MAX_AGE``
+seconds. The confirmation, on whichever server, takes the file of this user's session for this
+strategy, or nothing, and says why. A new upload replaces the previous one; a preview never
+confirmed expires with the cache entry.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import tempfile
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
+from spreadsheets import uploads as shared
 from strategies.models import Strategy
 
 SESSION_KEY = "workbook_uploads"
-#: Uploads left behind (a preview never confirmed) are removed after this many seconds.
-MAX_AGE = 24 * 3600
+KIND = "workbook"
 
 
 @dataclass(frozen=True)
@@ -36,80 +31,43 @@ class Upload:
     name: str
 
 
-def storage() -> FileSystemStorage:
-    folder = getattr(settings, "WORKBOOK_UPLOAD_DIR", None) or (
-        Path(tempfile.gettempdir()) / "cockpit-workbooks"
-    )
-    return FileSystemStorage(location=folder)
-
-
-def valid(token: str) -> bool:
-    """A name ``keep`` gives (32 hexadecimal digits), never a path."""
-    return len(token) == 32 and all(char in "0123456789abcdef" for char in token)
-
-
-def digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+class Refused(Exception):
+    """No upload to confirm for this strategy; ``str()`` says why, for the user."""
 
 
 def keep(request: HttpRequest, strategy: Strategy, content: bytes, name: str) -> None:
     """Store ``content`` for ``strategy``'s confirmation by this user (replacing an earlier
     upload)."""
-    files = storage()
     forget(request, strategy)
-    remove_stale(files)
-    token = secrets.token_hex(16)
-    files.save(f"{token}.xlsx", ContentFile(content))
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads[str(strategy.pk)] = {
-        "token": token,
-        "name": name[:200],
-        "user": request.user.pk,
-        "sha256": digest(content),
-    }
-    request.session[SESSION_KEY] = uploads
+    token = shared.keep(content, user=request.user, strategy=strategy, kind=KIND, file=name[:200])
+    references = dict(request.session.get(SESSION_KEY, {}))
+    references[str(strategy.pk)] = token
+    request.session[SESSION_KEY] = references
 
 
-def take(request: HttpRequest, strategy: Strategy) -> Upload | None:
-    """The upload this user's session keeps for ``strategy``, if it is still there, intact."""
-    entry = request.session.get(SESSION_KEY, {}).get(str(strategy.pk))
-    if not entry or entry.get("user") != request.user.pk:
-        return None
-    token = str(entry.get("token", ""))
-    if not valid(token):
-        return None
-    files = storage()
+def take(request: HttpRequest, strategy: Strategy) -> Upload:
+    """The upload this user's session keeps for ``strategy``, intact; ``Refused`` otherwise."""
+    token = request.session.get(SESSION_KEY, {}).get(str(strategy.pk))
+    if not isinstance(token, str):
+        raise Refused(
+            gettext(
+                "Le classeur de l'aperçu n'est plus disponible : rien n'a été importé. "
+                "Chargez-le à nouveau."
+            )
+        )
     try:
-        with files.open(f"{token}.xlsx", "rb") as stored:
-            content = stored.read()
-    except OSError:
-        return None
-    if digest(content) != entry.get("sha256"):
-        return None
-    return Upload(content, entry.get("name", ""))
+        content, kept = shared.take(token, user=request.user, strategy=strategy, kind=KIND)
+    except shared.RefusedUpload as refusal:
+        raise Refused(str(refusal)) from None
+    return Upload(content, kept.get("file", ""))
 
 
 def forget(request: HttpRequest, strategy: Strategy) -> None:
     """Remove the upload kept for ``strategy`` (after its confirmation, or before another)."""
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    entry = uploads.pop(str(strategy.pk), None)
-    if entry is None:
+    references = dict(request.session.get(SESSION_KEY, {}))
+    token = references.pop(str(strategy.pk), None)
+    if token is None:
         return
-    request.session[SESSION_KEY] = uploads
-    token = str(entry.get("token", ""))
-    if valid(token):
-        storage().delete(f"{token}.xlsx")
-
-
-def remove_stale(files: FileSystemStorage) -> None:
-    try:
-        _folders, names = files.listdir("")
-    except FileNotFoundError:
-        return
-    limit = time.time() - MAX_AGE
-    for name in names:
-        try:
-            if name.endswith(".xlsx") and Path(files.path(name)).stat().st_mtime < limit:
-                files.delete(name)
-        except OSError:
-            continue
+    request.session[SESSION_KEY] = references
+    if isinstance(token, str):
+        shared.discard(token)

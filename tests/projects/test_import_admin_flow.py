@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 from django.urls import reverse
 
 from demo import data as demo_data
@@ -135,10 +136,9 @@ def test_a_preview_file_gone_missing_gets_a_message(secretariat, demo):
     preview = upload(
         secretariat, Project, demo, xlsx(["Code", "Titre", "Mesure"], [["p90", "A", "m1"]])
     )
-    data = {k: v for k, v in preview.context["confirm_form"].initial.items() if v is not None}
-    data["import_file_name"] = "disparu-depuis"
+    caches["uploads"].clear()
 
-    response = secretariat.post(admin_url(Project, "process_import"), data, follow=True)
+    response = confirm(secretariat, Project, preview, follow=True)
 
     assert "Le fichier de l'aperçu n'est plus disponible" in unescape(response.content.decode())
     assert not Project.objects.filter(code="p90").exists()

@@ -11,12 +11,15 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from demo import data as demo_data
 from projects.models import Project
+from spreadsheets import uploads as shared_uploads
 from strategies.models import Membership
 from tests.factories import MembershipFactory, StrategyFactory, UserFactory
 from tests.workbooks.books import open_book, save
@@ -35,12 +38,6 @@ def upload(client, strategy, content: bytes, name: str = "classeur.xlsx"):
         url("workbook_import", strategy),
         {"workbook": SimpleUploadedFile(name, content, content_type=XLSX_TYPE)},
     )
-
-
-@pytest.fixture(autouse=True)
-def upload_folder(settings, tmp_path):
-    settings.WORKBOOK_UPLOAD_DIR = str(tmp_path)
-    return tmp_path
 
 
 @pytest.fixture
@@ -85,7 +82,14 @@ def test_the_editor_downloads_the_strategy_workbook(secretariat, demo):
     assert open_book(response.content).sheetnames[:3] == ["Mode d'emploi", "Stratégie", "Axes"]
 
 
-def test_an_editor_uploads_previews_then_confirms_a_workbook(secretariat, demo, upload_folder):
+def kept_uploads() -> int:
+    """The uploads kept for a confirmation (spreadsheets/uploads.py: a table of the database)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {caches[shared_uploads.CACHE]._table}")
+        return cursor.fetchone()[0]
+
+
+def test_an_editor_uploads_previews_then_confirms_a_workbook(secretariat, demo):
     content, code = edited_workbook(demo)
 
     preview = upload(secretariat, demo, content, name="sdi-revu.xlsx")
@@ -96,7 +100,7 @@ def test_an_editor_uploads_previews_then_confirms_a_workbook(secretariat, demo, 
     assert "Titre revu en atelier" in html and "Confirmer l'import" in html
     assert 'name="import_file_name"' not in html and "sdi-revu.xlsx" not in html
     assert Project.objects.get(strategy=demo, code=code).title != "Titre revu en atelier"
-    assert len(list(upload_folder.iterdir())) == 1
+    assert kept_uploads() == 1
 
     done = secretariat.post(url("workbook_confirm", demo))
 
@@ -106,7 +110,7 @@ def test_an_editor_uploads_previews_then_confirms_a_workbook(secretariat, demo, 
     assert entry.get_change_message() == (
         "Import du classeur « sdi-revu.xlsx » : 0 élément(s) créé(s), 1 modifié(s)."
     )
-    assert list(upload_folder.iterdir()) == []
+    assert kept_uploads() == 0
 
     again = secretariat.post(url("workbook_confirm", demo), follow=True)
 
@@ -122,7 +126,8 @@ def test_a_preview_with_errors_offers_no_confirmation(secretariat, demo):
     html = unescape(preview.content.decode())
     assert "Ce classeur ne peut pas être importé tel quel" in html
     assert "Mesure « m99 » introuvable" in html and "Confirmer l'import" not in html
-    assert uploads.take(preview.wsgi_request, demo) is None
+    with pytest.raises(uploads.Refused):
+        uploads.take(preview.wsgi_request, demo)
 
 
 def test_the_confirmation_of_another_session_finds_no_workbook(secretariat, demo):
