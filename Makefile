@@ -32,7 +32,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # apt-get as root, through sudo otherwise.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
-.PHONY: run test install lock system-deps messages compilemessages lint format check-deploy serve backup restore bench load clean
+.PHONY: run test install lock system-deps messages compilemessages lint format check-deploy serve backup restore bench load two-servers clean
 
 # The background tasks' worker (manage.py db_worker, reloaded when the code changes, as runserver
 # is) runs beside the server in a session of its own (setsid), so that the whole of it, reloader
@@ -135,6 +135,11 @@ bench: install
 load: install
 	$(SYNC) --extra load
 	./loadtest/run.sh
+
+# Two gunicorn servers on one PostgreSQL database (TWO_SERVERS_DATABASE_URL, a database named
+# *_load, recreated): imports previewed on one are confirmed on the other (docs/BENCHMARKS.md).
+two-servers: install
+	./loadtest/two_servers.sh
 
 clean:
 	rm -rf .venv .venv-* .tools staticfiles .pytest_cache .ruff_cache
