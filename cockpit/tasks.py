@@ -3,7 +3,7 @@
 The reset page enqueues ``send_password_reset`` for every address submitted, known or not, and
 answers at once; the task does what Django's ``PasswordResetForm.save()`` does in the request
 (look the active accounts up, make each a token, render and send the mail), so that the page takes
-the same time whether the address belongs to an account or not (docs/RELIABILITY.md).
+the same time whether the address belongs to an account or not (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The password-reset page answers the same way, with the same work, for a known and an unknown
 address: it only enqueues a task, which looks the accounts up and mails the link (issue 17, item
-6). The timing figures (median of 50 requests each) are in docs/RELIABILITY.md."""
+6). The timing figures (median of 50 requests each) are in docs/BENCHMARKS.md."""
 
 from __future__ import annotations
 
