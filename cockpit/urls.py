@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from cockpit import admin_redirects, views
 from cockpit.password_reset import password_reset
+from cockpit.views.invitations import accept_membership
 
 cockpit_patterns = [
     path("", views.home, name="home"),
@@ -59,6 +60,7 @@ urlpatterns = [
     # Before Django's own: the reset page that mails in the background (issue 17).
     path("comptes/password_reset/", password_reset, name="password_reset"),
     path("comptes/", include("django.contrib.auth.urls")),
+    path("comptes/invitation/<str:token>/", accept_membership, name="membership_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("public/", include((public_patterns, "cockpit"), namespace="public")),
     path("", include("prioritisation.urls")),
