@@ -164,9 +164,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and maximum age of a logged-in session (issue 17).
+    "cockpit.session_ages.SessionAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # At most LOGIN_RATE_LIMIT login POSTs a minute across the installation (issue 17).
+    "cockpit.login_limits.LoginRateLimitMiddleware",
     # Last, so that it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,6 +216,11 @@ AUTHENTICATION_BACKENDS = [
     "cockpit.auth_backends.WebLoginAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A logged-in session ends after DJANGO_SESSION_IDLE_MINUTES without a request, and at the latest
+# DJANGO_SESSION_MAX_HOURS after the login (cockpit/session_ages.py); the cookie lasts as long.
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=envint("DJANGO_SESSION_IDLE_MINUTES", 120))
+SESSION_MAX_AGE = datetime.timedelta(hours=envint("DJANGO_SESSION_MAX_HOURS", 12))
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cockpit:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -345,6 +354,17 @@ if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Beyond axes' pair: DJANGO_ACCOUNT_FAILURE_LIMIT failures for one user name from any addresses
+# within DJANGO_ACCOUNT_FAILURE_WINDOW_MINUTES lock that account for that long
+# (``manage.py unlock_account NAME`` lifts it); at most DJANGO_LOGIN_RATE_LIMIT login POSTs a
+# minute across the installation (429 with Retry-After). Counted in the shared cache
+# (cockpit/login_limits.py); 0 turns a limit off.
+ACCOUNT_FAILURE_LIMIT = envint("DJANGO_ACCOUNT_FAILURE_LIMIT", 20)
+ACCOUNT_FAILURE_WINDOW = datetime.timedelta(
+    minutes=envint("DJANGO_ACCOUNT_FAILURE_WINDOW_MINUTES", 60)
+)
+LOGIN_RATE_LIMIT = envint("DJANGO_LOGIN_RATE_LIMIT", 30)
 
 LOGGING = {
     "version": 1,

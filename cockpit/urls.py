@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cockpit import admin_redirects, views
+from cockpit.password_reset import password_reset
+from cockpit.views.invitations import accept_membership
 
 cockpit_patterns = [
     path("", views.home, name="home"),
@@ -55,7 +57,10 @@ urlpatterns = [
     # Before the admin's own: its URLs of the models that moved to another app.
     *admin_redirects.urlpatterns,
     path("admin/", admin.site.urls),
+    # Before Django's own: the reset page that mails in the background (issue 17).
+    path("comptes/password_reset/", password_reset, name="password_reset"),
     path("comptes/", include("django.contrib.auth.urls")),
+    path("comptes/invitation/<str:token>/", accept_membership, name="membership_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("public/", include((public_patterns, "cockpit"), namespace="public")),
     path("", include("prioritisation.urls")),

@@ -25,7 +25,8 @@ overwriting the first one's changes. No migration: the history is the version.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.contrib.admin.utils import (
     NotRelationField,
@@ -33,17 +34,19 @@ from django.contrib.admin.utils import (
     get_fields_from_path,
     unquote,
 )
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models, router
 from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.utils import timezone
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership
+from .tasks import send_membership_invitation
+from .tasks_util import enqueue_on_commit
 
 #: The hidden field of a change form that carries the version the editor started from.
 VERSION_FIELD = "cockpit_version"
@@ -349,49 +352,32 @@ class TerritoryScopedAdmin(ScopedChoicesMixin):
 # --- Memberships --------------------------------------------------------------------------------
 
 
-class AccountField(forms.Field):
-    """An existing, active account, given by its user name or its e-mail address: an editor
-    does not browse the installation's accounts."""
-
-    default_error_messages = {
-        "missing": _(
-            "Aucun compte actif ne correspond à « %(value)s ». Un administrateur crée les "
-            "comptes ; vous les inscrivez ensuite à votre territoire."
-        ),
-        "ambiguous": _(
-            "Plusieurs comptes ont l'adresse « %(value)s » : saisissez le nom d'utilisateur."
-        ),
-    }
+class AccountField(forms.CharField):
+    """An account named by its user name or its e-mail address, as typed: an editor does not
+    browse the installation's accounts, nor learn whether one exists (strategies/invitations.py)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Compte (nom d'utilisateur ou adresse e-mail)"))
+        kwargs.setdefault("max_length", 254)
         kwargs.setdefault(
             "help_text",
-            _("Un compte existant et actif ; il devient membre de la commission du territoire."),
+            _(
+                "Si un compte actif correspond, son titulaire reçoit par e-mail une invitation ; "
+                "il devient membre de la commission du territoire en l'acceptant."
+            ),
         )
         super().__init__(**kwargs)
 
-    def clean(self, value):
-        value = super().clean((value or "").strip())
-        user_model = get_user_model()
-        matches = list(
-            user_model._default_manager.filter(
-                Q(**{f"{user_model.USERNAME_FIELD}__iexact": value}) | Q(email__iexact=value),
-                is_active=True,
-            )[:2]
-        )
-        if not matches:
-            raise ValidationError(
-                self.error_messages["missing"], code="missing", params={"value": value}
-            )
-        if len(matches) > 1:
-            exact = [user for user in matches if user.get_username().lower() == value.lower()]
-            if len(exact) != 1:
-                raise ValidationError(
-                    self.error_messages["ambiguous"], code="ambiguous", params={"value": value}
-                )
-            matches = exact
-        return matches[0]
+
+class MembershipInvitationForm(forms.ModelForm):
+    """An editor's "add a member": the account is not looked up here, so that the answer is the
+    same whatever exists; ``send_membership_invitation`` does it in the background."""
+
+    account = AccountField()
+
+    class Meta:
+        model = Membership
+        fields = ("territory", "role")
 
 
 class TerritoryMembershipAdmin(TerritoryScopedAdmin):
@@ -412,6 +398,51 @@ class TerritoryMembershipAdmin(TerritoryScopedAdmin):
         return super().has_delete_permission(request, obj) and (
             request.user.is_superuser or self._is_viewer_membership(obj)
         )
+
+    def _invites(self, request, obj) -> bool:
+        """An editor adding a member sends an invitation instead (strategies/invitations.py)."""
+        return obj is None and not request.user.is_superuser
+
+    def get_fields(self, request, obj=None):
+        if self._invites(request, obj):
+            return ("account", "territory", "role")
+        return super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._invites(request, obj):
+            kwargs["form"] = MembershipInvitationForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change or request.user.is_superuser:
+            return super().save_model(request, obj, form, change)
+        enqueue_on_commit(
+            send_membership_invitation,
+            form.cleaned_data["account"],
+            obj.territory_id,
+            obj.role,
+            translation.get_language() or settings.LANGUAGE_CODE,
+        )
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:  # an invitation is not a membership yet
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is not None:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            gettext(
+                "Si un compte actif correspond à « %(account)s », son titulaire reçoit par "
+                "e-mail une invitation à rejoindre la commission de %(territory)s ; il en devient "
+                "membre en l'acceptant."
+            )
+            % {"account": request.POST.get("account", "").strip(), "territory": obj.territory},
+            messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:strategies_membership_changelist"))
 
     def get_autocomplete_fields(self, request):
         fields = super().get_autocomplete_fields(request)

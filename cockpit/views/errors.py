@@ -21,8 +21,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """``AXES_LOCKOUT_CALLABLE``: too many failed logins for this user name from this address;
-    says for how long, and points to the password reset (status 429)."""
+    says for how long, and points to the password reset (status 429). An account locked across
+    addresses (``cockpit.login_limits``) gets its own page: who can unlock it, and when."""
     from axes.helpers import get_cool_off, get_failure_limit
+
+    if getattr(request, "account_locked_out", False):
+        return account_locked(request, credentials)
 
     cool_off = get_cool_off(request)
     context = {
@@ -32,3 +36,24 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     return render(
         request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
+
+
+def account_locked(request: HttpRequest, credentials=None) -> HttpResponse:
+    """Too many failed logins for this account from any number of addresses (status 429)."""
+    from cockpit.login_limits import account_lock_remaining
+
+    remaining = account_lock_remaining((credentials or {}).get("username"))
+    context = {
+        "failure_limit": settings.ACCOUNT_FAILURE_LIMIT,
+        "window_minutes": math.ceil(settings.ACCOUNT_FAILURE_WINDOW.total_seconds() / 60),
+        "remaining_minutes": math.ceil(remaining / 60) if remaining else None,
+    }
+    response = render(
+        request,
+        "registration/account_locked.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    if remaining:
+        response["Retry-After"] = str(remaining)
+    return response
