@@ -79,10 +79,11 @@ def report(phase: str, results: list[tuple[float, str]], seconds: float) -> None
     times = sorted(duration * 1000 for duration, _outcome in results)
     failures = Counter(outcome for _duration, outcome in results if outcome != "ok")
     p95 = times[max(0, round(len(times) * 0.95) - 1)] if times else 0
+    why = ", ".join(f"{outcome} ×{count}" for outcome, count in failures.items()) or "–"
     print(
         f"| {phase} | {seconds:.1f} | {len(results)} | {sum(failures.values())} | "
         f"{statistics.median(times) if times else 0:.0f} | {p95:.0f} | "
-        f"{max(times) if times else 0:.0f} | {', '.join(f'{k} ×{v}' for k, v in failures.items()) or '–'} |"
+        f"{max(times) if times else 0:.0f} | {why} |"
     )
 
 
