@@ -196,13 +196,28 @@ TEMPLATES = [
 ]
 
 # SQLite file in the project folder by default; PostgreSQL in production and CI through
-# DATABASE_URL=postgres://user@host:5432/name.
+# DATABASE_URL=postgres://user@host:5432/name. A connection kept between requests
+# (DJANGO_CONN_MAX_AGE > 0) is checked before a request reuses it, so that one the database
+# dropped meanwhile is replaced instead of failing the request (docs/RELIABILITY.md).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DJANGO_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. Write-ahead logging lets pages read while an import
+    # writes; a transaction takes the write lock when it begins (IMMEDIATE), so that writers
+    # queue for up to DJANGO_SQLITE_TIMEOUT seconds instead of failing with "database is locked"
+    # when a read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": envint("DJANGO_SQLITE_TIMEOUT", 20),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -67,3 +67,7 @@ urlpatterns = [
     path("", include("rounds.urls")),
     path("", include((cockpit_patterns, "cockpit"))),
 ]
+
+# A lost database connection answers 503 "réessayez", any other server error 500
+# (cockpit/views/errors.py).
+handler500 = "cockpit.views.errors.server_error"

@@ -3,7 +3,8 @@ a 300-project strategy, filter it and open indicators, while 2 secretaries edit 
 admin; on 127.0.0.1 only, bounded in time (``-t``) and in requests (``LOAD_MAX_REQUESTS``).
 
 Environment: ``COCKPIT_STRATEGY`` (the strategy's id; found on the home page otherwise),
-``LOAD_PASSWORD`` (the demo accounts' password, "demo" by default), ``LOAD_MAX_REQUESTS``.
+``LOAD_PASSWORD`` (the demo accounts' password, "demo" by default), ``LOAD_MAX_REQUESTS``,
+``LOAD_WAIT=0`` (no think time: the stress run of docs/RELIABILITY.md).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo")
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "30000"))
+NO_THINK_TIME = os.environ.get("LOAD_WAIT") == "0"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -117,7 +119,7 @@ class CommissionMember(HttpUser):
     """Reads the cockpit: the page, its filters (htmx), indicators, axes, projects."""
 
     weight = 10
-    wait_time = between(1, 4)
+    wait_time = constant(0) if NO_THINK_TIME else between(1, 4)
 
     def on_start(self):
         log_in(self, "commission")
@@ -174,7 +176,7 @@ class Secretary(HttpUser):
     """Edits projects in the admin: the list, a project's form, and its saving."""
 
     fixed_count = 2
-    wait_time = between(2, 6)
+    wait_time = constant(0) if NO_THINK_TIME else between(2, 6)
 
     def on_start(self):
         log_in(self, "secretariat", "/admin/login/?next=/admin/")

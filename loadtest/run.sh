@@ -11,6 +11,8 @@ LOAD_TIME=${LOAD_TIME:-60s}
 LOAD_PORT=${LOAD_PORT:-8089}
 LOAD_WORKERS=${LOAD_WORKERS:-3}
 LOAD_PROJECTS=${LOAD_PROJECTS:-300}
+# The stress run of docs/RELIABILITY.md: LOAD_USERS=20 LOAD_WAIT=0 (no think time).
+LOAD_USERS=${LOAD_USERS:-22}
 OUT=${LOAD_OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 
@@ -59,9 +61,9 @@ done
 echo "== one commission member alone"
 $PY loadtest/alone.py "http://127.0.0.1:$LOAD_PORT" "$STRATEGY"
 
-echo "== locust: 20 commission members and 2 secretaries for $LOAD_TIME"
+echo "== locust: $LOAD_USERS users (2 of them secretaries) for $LOAD_TIME"
 COCKPIT_STRATEGY=$STRATEGY .venv/bin/locust -f loadtest/locustfile.py --headless \
-  --host "http://127.0.0.1:$LOAD_PORT" -u 22 -r 2 -t "$LOAD_TIME" --stop-timeout 10 \
+  --host "http://127.0.0.1:$LOAD_PORT" -u "$LOAD_USERS" -r 2 -t "$LOAD_TIME" --stop-timeout 10 \
   --only-summary --csv "$OUT/load" > "$OUT/locust.log" 2>&1 || true
 
 $PY - "$OUT/load_stats.csv" "$OUT/load_failures.csv" <<'PYTHON'

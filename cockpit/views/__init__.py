@@ -8,7 +8,8 @@
 - ``workshops``: the commission's workshops, their decisions and what changed between them, with
   the proposals section of the prioritisation
 - ``public``: the read-only cockpit of a strategy marked public (no login)
-- ``errors``: the refused-form (CSRF) page; Django's own handlers render templates/400.html,
+- ``errors``: the refused-form (CSRF) page and the server error handler (503 when the database
+  is out of reach); Django's own handlers render templates/400.html,
   403.html, 404.html and 500.html
 """
 

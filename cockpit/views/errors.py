@@ -1,17 +1,41 @@
-"""The page of a refused form (CSRF check failed), in the app's look and language.
+"""The page of a refused form (CSRF check failed), in the app's look and language, and the
+server error handler that tells a lost database apart (503, "réessayez").
 
-The 400, 403, 404 and 500 pages are Django's own handlers rendering ``templates/<code>.html``;
-400 and 500 are rendered without the request (a server error must not depend on it), hence their
-standalone layout (``templates/errors/standalone.html``).
+The 400, 403 and 404 pages are Django's own handlers rendering ``templates/<code>.html``; 400, 500
+and 503 are rendered without the request and without a query (a server error must not depend on
+either), hence their standalone layout (``templates/errors/standalone.html``).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
+
+#: Seconds a client is told to wait before trying again when the database was out of reach.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: a database out of reach (a connection cut mid-request, a server
+    restarting, SQLite still locked after its timeout) answers 503 with a page that says to try
+    again; Django closes the broken connection when the request ends, so the next request opens
+    a new one. Any other error is Django's 500 page. Django calls this from within the exception
+    handling, so the exception is the one being handled."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return HttpResponse(
+            loader.get_template("503.html").render(),
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    return defaults.server_error(request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
