@@ -1,7 +1,8 @@
 """The URLs of the product: the admin (after the redirects of its old URLs,
-``cockpit/admin_redirects.py``), accounts, the commission's cockpit (members' and public instances
-of the same URL names), the prioritisation pages (``prioritisation.urls``) and the owners' page
-of an update round (``rounds.urls``)."""
+``cockpit/admin_redirects.py``), accounts (``accounts.urls``: the account page and two-factor
+login, beside Django's login and password pages), the commission's cockpit (members' and public
+instances of the same URL names), the prioritisation pages (``prioritisation.urls``) and the
+owners' page of an update round (``rounds.urls``)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -55,6 +56,7 @@ urlpatterns = [
     # Before the admin's own: its URLs of the models that moved to another app.
     *admin_redirects.urlpatterns,
     path("admin/", admin.site.urls),
+    path("comptes/", include("accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("public/", include((public_patterns, "cockpit"), namespace="public")),
