@@ -8,7 +8,6 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=40,
-        help_text=_("Les 6 chiffres de votre application, ou un code de secours."),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
