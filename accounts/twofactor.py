@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -40,7 +40,8 @@ RECOVERY_DEVICE_NAME = _("Codes de secours")
 class State(enum.StrEnum):
     VERIFY = "verify"  # a confirmed device: a code before anything else
     ENROL = "enrol"  # can change data and has no device: enrol when required
-    NONE = "none"  # nothing owed (a viewer without device, or already verified)
+    NONE = "none"  # nothing owed (a viewer without device)
+    VERIFIED = "verified"  # verified by a device in this session
 
 
 def state_for(user) -> State:
@@ -63,9 +64,9 @@ def owed(request) -> State:
     if user.is_verified():
         return State.NONE
     stored = request.session.get(STATE_KEY)
-    # Absent: a session opened before two-factor login existed, or a verified session whose
-    # device has since been removed (OTPMiddleware dropped it): compute it again.
-    if stored is None or (stored == State.NONE and DEVICE_ID_SESSION_KEY in request.session):
+    # Absent: a session opened before two-factor login existed; VERIFIED but no longer verified:
+    # its device was removed since (a superuser's reset). Either way, compute it again.
+    if stored is None or stored == State.VERIFIED:
         stored = state_for(user).value
         request.session[STATE_KEY] = stored
     state = State(stored)
@@ -78,7 +79,7 @@ def mark_verified(request, device) -> None:
     """Log the device in for this session (a new session key: the session is worth more now)."""
     request.session.cycle_key()
     otp_login(request, device)
-    request.session[STATE_KEY] = State.NONE.value
+    request.session[STATE_KEY] = State.VERIFIED.value
 
 
 # --- Codes ------------------------------------------------------------------------------------

@@ -299,3 +299,14 @@ def test_the_account_page_speaks_english(client, viewer):
     page = client.get(reverse("accounts:account"), headers={"Accept-Language": "en"})
     assert "My account" in page.content.decode()
     assert get_user_model().objects.count() >= 1
+
+
+def test_an_open_session_of_a_reset_account_must_enrol_again(client, editor, required):
+    device, _codes = enrolled(editor)
+    log_in(client, editor)
+    client.post(reverse("accounts:verify"), {"code": code_of(device)})
+    assert client.get(reverse("cockpit:home")).status_code == 200
+
+    twofactor.reset_devices(editor, by=UserFactory(is_superuser=True))
+    response = client.get(reverse("cockpit:home"))
+    assert response["Location"].startswith(reverse("accounts:enrol"))
