@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright runs an event loop in the test thread; Django's ORM calls from it are fine in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Two-factor login is not required by default (the client's force_login gives no code); the tests
+# of tests/accounts/ turn it on.
+os.environ.setdefault("DJANGO_OTP_REQUIRED", "0")
 # Background tasks run inline when enqueued (tests/cockpit/test_task_queue.py runs the worker).
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 # The benchmark harness is installed for its own tests (tests/bench/).

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Two-factor login (accounts/twofactor.py): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Background tasks: Django's Tasks API (django-tasks), the database backend's table and worker.
     "django_tasks",
     "django_tasks_db",
@@ -89,6 +93,7 @@ INSTALLED_APPS = [
     "prioritisation",
     "reports",
     "demo",
+    "accounts",
     "cockpit",
 ]
 # The benchmark harness (``make bench``, ``make load``) is an app of its own, installed only when
@@ -163,6 +168,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then nothing but the code step or enrolment until it is given.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and maximum age of a logged-in session (issue 17).
     "cockpit.session_ages.SessionAgeMiddleware",
@@ -237,6 +245,11 @@ SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=envint("DJANGO_SESSION_IDLE_MI
 SESSION_MAX_AGE = datetime.timedelta(hours=envint("DJANGO_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 LOGIN_URL = "login"
+# Two-factor login (accounts/): an account with a device always gives a code after its password;
+# editors and superusers without one must enrol first when this is on (viewers never).
+TWO_FACTOR_REQUIRED = envbool("DJANGO_OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Cockpit stratégique")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "cockpit:home"
 LOGOUT_REDIRECT_URL = "login"
 # Mails (password resets, the update rounds' reminders): Django's mail backends, the console in

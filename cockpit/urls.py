@@ -1,7 +1,8 @@
 """The URLs of the product: the admin (after the redirects of its old URLs,
-``cockpit/admin_redirects.py``), accounts, the commission's cockpit (members' and public instances
-of the same URL names), the prioritisation pages (``prioritisation.urls``) and the owners' page
-of an update round (``rounds.urls``)."""
+``cockpit/admin_redirects.py``), accounts (``accounts.urls``: the account page and two-factor
+login, beside Django's login and password pages), the commission's cockpit (members' and public
+instances of the same URL names), the prioritisation pages (``prioritisation.urls``) and the
+owners' page of an update round (``rounds.urls``)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -59,6 +60,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Before Django's own: the reset page that mails in the background (issue 17).
     path("comptes/password_reset/", password_reset, name="password_reset"),
+    path("comptes/", include("accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("comptes/invitation/<str:token>/", accept_membership, name="membership_accept"),
     path("i18n/", include("django.conf.urls.i18n")),

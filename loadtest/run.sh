@@ -28,6 +28,9 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1
 # Plain HTTP on 127.0.0.1: no redirect to HTTPS, cookies without the Secure flag, no HSTS.
 export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
 export DJANGO_CONN_MAX_AGE=60
+# The secretaries log in with a password only (no authenticator app in locust): two-factor login
+# is not required here (README: "Two-factor login").
+export DJANGO_OTP_REQUIRED=0
 
 echo "== A fresh database: ${LOAD_DATABASE_URL##*/}"
 $PY - <<'PYTHON'

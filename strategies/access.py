@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -37,6 +39,24 @@ def is_editor(user, strategy: Strategy) -> bool:
     return Membership.objects.filter(
         user=user, territory_id=strategy.territory_id, role=Membership.Role.EDITOR
     ).exists()
+
+
+def can_change_data(user) -> bool:
+    """Whether the user may change data anywhere: a superuser, or the editor of a territory (the
+    admin lets in no one else). Such an account needs a second factor (accounts/)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.memberships.filter(role=Membership.Role.EDITOR).exists()
+
+
+def users_who_change_data() -> QuerySet:
+    """The active accounts for which ``can_change_data`` holds, as a queryset."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(memberships__role=Membership.Role.EDITOR))
+        .distinct()
+    )
 
 
 def get_strategy_for_editor(request: HttpRequest, pk: int) -> Strategy:
