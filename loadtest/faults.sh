@@ -26,6 +26,8 @@ esac
 export DJANGO_DEBUG=0 COCKPIT_BENCH=1 DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_SECRET_KEY="$($PY -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')"
 export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 DJANGO_STATIC_MANIFEST=0
+# Scripted clients give no second factor and log in more than 30 times a minute: both off here.
+export DJANGO_OTP_REQUIRED=0 DJANGO_LOGIN_RATE_LIMIT=0
 
 fresh_database() {  # $1: DATABASE_URL; prints the id of a strategy of 500 indicators
   if [[ $1 == postgres* ]]; then

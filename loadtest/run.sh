@@ -30,7 +30,8 @@ export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=
 export DJANGO_CONN_MAX_AGE=60
 # The secretaries log in with a password only (no authenticator app in locust): two-factor login
 # is not required here (README: "Two-factor login").
-export DJANGO_OTP_REQUIRED=0
+# (and more users than the 30 logins a minute the installation takes by default: DJANGO_LOGIN_RATE_LIMIT)
+export DJANGO_OTP_REQUIRED=0 DJANGO_LOGIN_RATE_LIMIT=0
 
 echo "== A fresh database: ${LOAD_DATABASE_URL##*/}"
 $PY - <<'PYTHON'

@@ -23,6 +23,8 @@ export DJANGO_SECRET_KEY="$($PY -c 'from django.core.management.utils import get
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 # Plain HTTP on 127.0.0.1: no redirect to HTTPS, cookies without the Secure flag, no HSTS.
 export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
+# Scripted clients give no second factor and log in more than 30 times a minute: both off here.
+export DJANGO_OTP_REQUIRED=0 DJANGO_LOGIN_RATE_LIMIT=0
 
 echo "== A fresh database: ${DATABASE##*/}"
 $PY - <<'PYTHON'
