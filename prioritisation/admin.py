@@ -20,6 +20,7 @@ from projects.admin import ProjectAdmin
 from projects.models import Project, suggest_project_code
 from strategies.admin import StrategyAdmin
 from strategies.admin_access import ScopedInline, TerritoryScopedAdmin, scope_queryset
+from strategies.admin_lookups import id_lookup
 from strategies.models import Axis, Strategy
 
 from . import services
@@ -230,7 +231,7 @@ class ProposalAxisFilter(admin.SimpleListFilter):
         if self.value() == JOKER:
             return queryset.filter(axis__isnull=True)
         if self.value():
-            return queryset.filter(axis=self.value())
+            return queryset.filter(axis=id_lookup(self.value()))
         return queryset
 
 

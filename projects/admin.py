@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from strategies.admin import LevelAwareAdmin, MeasureAdmin
 from strategies.admin_access import TerritoryScopedAdmin, scope_queryset
+from strategies.admin_lookups import id_lookup
 from strategies.import_admin import SpreadsheetAdminMixin
 from strategies.models import Axis
 from strategies.money import format_money
@@ -48,7 +49,7 @@ class AxisListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(axis=self.value())
+            return queryset.filter(axis=id_lookup(self.value()))
         return queryset
 
 

@@ -44,6 +44,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .admin_lookups import LookupCheckedChangeList, is_id
 from .models import Membership
 from .tasks import send_membership_invitation
 from .tasks_util import enqueue_on_commit
@@ -268,6 +269,10 @@ class TerritoryScopedAdmin(ScopedChoicesMixin):
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user, self.territory_path)
 
+    def get_changelist(self, request, **kwargs):
+        # A crafted filter is a bad request (400), never a server error (admin_lookups.py).
+        return LookupCheckedChangeList
+
     def in_scope(self, request, obj) -> bool:
         allowed = editor_territory_ids(request.user)
         return allowed is None or territory_id_of(obj, self.territory_path) in allowed
@@ -312,6 +317,8 @@ class TerritoryScopedAdmin(ScopedChoicesMixin):
         return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not is_id(version_id):  # a crafted URL: not found, as a version that does not exist
+            raise Http404
         record = self._record(object_id).filter(history_id=version_id).first()
         if record is None or not self.in_scope(request, record.instance):
             raise Http404
