@@ -6,7 +6,7 @@ of an update round (``rounds.urls``)."""
 from django.contrib import admin
 from django.urls import include, path
 
-from cockpit import admin_redirects, views
+from cockpit import admin_redirects, health, views
 
 cockpit_patterns = [
     path("", views.home, name="home"),
@@ -52,6 +52,9 @@ public_patterns = [
 ]
 
 urlpatterns = [
+    # The load balancer's and the monitoring's (no login; cockpit/health.py).
+    path("sante/", health.health, name="health"),
+    path("healthz", health.health, name="healthz"),
     # Before the admin's own: its URLs of the models that moved to another app.
     *admin_redirects.urlpatterns,
     path("admin/", admin.site.urls),
