@@ -3,7 +3,7 @@
 - ``RequestIdMiddleware`` (first in ``MIDDLEWARE``) gives each request an id: the proxy's
   ``X-Request-ID`` when a trusted proxy is declared (``DJANGO_TRUSTED_PROXY_COUNT`` > 0) and the
   value is a plain token, else a new one; echoes it in the response's ``X-Request-ID``; and writes
-  one access record per request on the ``cockpit.access`` logger (method, path without query
+  one access record per request on the ``cockpit.logs`` logger (method, path without query
   string and with its secrets masked, status, duration, user id).
 - ``RequestContextFilter`` adds the request id, the user id, the method and the masked path to
   every record logged during a request (on the handlers of ``LOGGING``), and masks the path in
@@ -33,7 +33,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-access_logger = logging.getLogger("cockpit.access")
+#: The access lines (one per request); named by its module, the Python way.
+access_logger = logging.getLogger(__name__)
 
 _current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "cockpit_request", default=None

@@ -55,6 +55,9 @@ if not SECRET_KEY:
             "(use DJANGO_DEBUG=1 for local development)."
         )
     SECRET_KEY = "django-insecure-development-only-key-not-for-production"
+# Rotating the key (docs/OPERATIONS.md, Secrets): the previous keys, comma-separated, still verify
+# sessions and password-reset links signed with them until they expire.
+SECRET_KEY_FALLBACKS = envlist("DJANGO_SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -374,7 +377,7 @@ HEALTH_TASK_MAX_WAIT_SECONDS = envint("DJANGO_HEALTH_TASK_MAX_WAIT_SECONDS", 900
 # Logs (cockpit/logs.py): one JSON object per line in production, text in development
 # (DJANGO_LOG_FORMAT=json|text); each record carries the request id (the trusted proxy's
 # X-Request-ID, else a new one, echoed in the response) and the user's id, never a name or an
-# address. ``cockpit.access`` writes one record per request (DJANGO_ACCESS_LOG=0: none). Error
+# address. ``cockpit.logs`` writes one record per request (DJANGO_ACCESS_LOG=0: none). Error
 # reports (mails to DJANGO_ADMINS, the debug page) leave out personal data and secrets.
 TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "").strip().lower() or (
@@ -413,6 +416,6 @@ LOGGING = {
     "loggers": {
         # Django's records reach the console through the root; errors are mailed to ADMINS.
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
-        "cockpit.access": {"level": "INFO" if envbool("DJANGO_ACCESS_LOG", True) else "WARNING"},
+        "cockpit.logs": {"level": "INFO" if envbool("DJANGO_ACCESS_LOG", True) else "WARNING"},
     },
 }

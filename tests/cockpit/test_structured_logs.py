@@ -54,7 +54,7 @@ def signed_in(user) -> Client:
 
 
 def access_lines(lines: list[dict]) -> list[dict]:
-    return [line for line in lines if line["logger"] == "cockpit.access"]
+    return [line for line in lines if line["logger"] == "cockpit.logs"]
 
 
 def test_each_request_writes_one_json_line_with_its_id_user_status_and_duration(user, log_lines):
