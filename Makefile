@@ -111,7 +111,7 @@ serve: install compilemessages  ## migrate, collect the static files and serve w
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn cockpit.wsgi --bind $(BIND) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 # Backups of the data (README: "Backup and restore"): `make backup` writes
 # backups/cockpit_<date>.xml.gz (or FILE=...); `make restore FILE=...` replaces every row by it.

@@ -55,6 +55,9 @@ if not SECRET_KEY:
             "(use DJANGO_DEBUG=1 for local development)."
         )
     SECRET_KEY = "django-insecure-development-only-key-not-for-production"
+# Rotating the key (docs/OPERATIONS.md, Secrets): the previous keys, comma-separated, still verify
+# sessions and password-reset links signed with them until they expire.
+SECRET_KEY_FALLBACKS = envlist("DJANGO_SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -160,7 +163,10 @@ CACHES["uploads"] = (
 )
 
 MIDDLEWARE = [
+    # First: the request id, and one access record per request (cockpit/logs.py).
+    "cockpit.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cockpit.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -396,9 +402,83 @@ ACCOUNT_FAILURE_WINDOW = datetime.timedelta(
 )
 LOGIN_RATE_LIMIT = envint("DJANGO_LOGIN_RATE_LIMIT", 30)
 
+# Permissions-Policy (cockpit/middleware.py): no page of the cockpit uses a device, a payment or
+# an interest cohort; every feature a browser would otherwise grant a page is refused.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# The health endpoint (cockpit/health.py, /sante/ and /healthz): answers over plain HTTP too
+# (the load balancer polls the server directly), fails below this much free disk in the temp
+# folder (and MEDIA_ROOT), and when a ready task has waited longer than this (a stopped worker).
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^healthz$"]
+HEALTH_MIN_FREE_DISK_MB = envint("DJANGO_HEALTH_MIN_FREE_DISK_MB", 500)
+HEALTH_TASK_MAX_WAIT_SECONDS = envint("DJANGO_HEALTH_TASK_MAX_WAIT_SECONDS", 900)
+
+# Logs (cockpit/logs.py): one JSON object per line in production, text in development
+# (DJANGO_LOG_FORMAT=json|text); each record carries the request id (the trusted proxy's
+# X-Request-ID, else a new one, echoed in the response) and the user's id, never a name or an
+# address. ``cockpit.logs`` writes one record per request (DJANGO_ACCESS_LOG=0: none). Error
+# reports (mails to DJANGO_ADMINS, the debug page) leave out personal data and secrets.
+TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "").strip().lower() or (
+    "text" if DEBUG else "json"
+)
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
+DEFAULT_EXCEPTION_REPORTER = "cockpit.logs.ErrorReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cockpit.logs.ErrorReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "cockpit.logs.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "cockpit.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "mail": {"format": "%(message)s\n\nrequest id: %(request_id)s, user id: %(user_id)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_context"],
+            "formatter": "mail",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's records reach the console through the root; errors are mailed to ADMINS.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "cockpit.logs": {"level": "INFO" if envbool("DJANGO_ACCESS_LOG", True) else "WARNING"},
+    },
 }

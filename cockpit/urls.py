@@ -7,7 +7,7 @@ owners' page of an update round (``rounds.urls``)."""
 from django.contrib import admin
 from django.urls import include, path
 
-from cockpit import admin_redirects, views
+from cockpit import admin_redirects, health, views
 from cockpit.password_reset import password_reset
 from cockpit.views.invitations import accept_membership
 
@@ -55,6 +55,9 @@ public_patterns = [
 ]
 
 urlpatterns = [
+    # The load balancer's and the monitoring's (no login; cockpit/health.py).
+    path("sante/", health.health, name="health"),
+    path("healthz", health.health, name="healthz"),
     # Before the admin's own: its URLs of the models that moved to another app.
     *admin_redirects.urlpatterns,
     path("admin/", admin.site.urls),

@@ -81,3 +81,9 @@ def test_dates_read_dd_mm_yyyy_in_both_languages(language):
     with translation.override(language):
         assert date_format(datetime.date(2019, 6, 3), "SHORT_DATE_FORMAT") == "03.06.2019"
         assert date_format(datetime.date(2019, 6, 3)) == "03.06.2019"
+
+
+def test_previous_secret_keys_are_read_for_a_rotation():
+    assert setting("SECRET_KEY_FALLBACKS", DJANGO_DEBUG="1") == "[]"
+    fallbacks = setting("SECRET_KEY_FALLBACKS", DJANGO_DEBUG="1", DJANGO_SECRET_KEY_FALLBACKS="a,b")
+    assert fallbacks == "['a', 'b']"
