@@ -12,14 +12,16 @@ The database must be migrated to the same version as the one saved; it may be of
 - ``.xml.gz`` (older backups): content types and permissions named by their natural keys; they
   are recreated first, as ``migrate`` does, then the file is loaded.
 
-Loading is Django's ``loaddata``: foreign keys checked at the end, sequences reset on PostgreSQL
-(the next row gets the next id). Use ``--noinput`` in scripts; otherwise the command asks for
+Loading is Django's ``loaddata`` for old files and, for ours, the same steps with rows inserted in
+batches (``load_exact``): foreign keys checked at the end, sequences reset on PostgreSQL (the next
+row gets the next id). Use ``--noinput`` in scripts; otherwise the command asks for
 confirmation, since the current data is erased.
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import time
 import warnings
@@ -29,17 +31,22 @@ from xml.parsers.expat import ExpatError
 from xml.sax import SAXException
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.core.management import BaseCommand, CommandError, call_command
+from django.core.management.color import no_style
 from django.core.management.sql import emit_post_migrate_signal
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 #: File names ``restore`` accepts: this version's backups, then the older XML ones.
 EXACT_SUFFIXES = (".json.gz", ".json")
 LEGACY_SUFFIXES = (".xml.gz", ".xml")
+#: Rows per INSERT.
+BATCH = 500
 
 
 class RestoreRefused(Exception):
@@ -79,13 +86,44 @@ def restore(path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            call_command("loaddata", str(path), verbosity=0, database=using)
-            ContentType.objects.clear_cache()
             if exact:
+                load_exact(path, using)
+                ContentType.objects.clear_cache()
                 emit_post_migrate_signal(verbosity=0, interactive=False, db=using)
+            else:
+                call_command("loaddata", str(path), verbosity=0, database=using)
     except Exception as error:
         ContentType.objects.clear_cache()
         raise RestoreRefused(reason(error)) from error
+
+
+def load_exact(path: Path, using: str) -> None:
+    """What ``loaddata`` does for a backup of ours (foreign keys checked at the end, sequences
+    reset), but rows inserted in batches: ``loaddata`` saves each row with an UPDATE then an
+    INSERT, 150 s for the 150,000 rows of a 10,000-project installation on SQLite. The rows are
+    inserted raw (``QuerySet._insert(raw=True)``, as ``Model.save_base(raw=True)`` does), so that
+    no field rewrites its value (``auto_now``)."""
+    connection = connections[using]
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as stream:
+        objects = serializers.deserialize("json", stream, using=using)
+        loaded: set[type[Model]] = set()
+        with connection.constraint_checks_disabled():
+            for model, group in itertools.groupby(objects, key=lambda found: type(found.object)):
+                loaded.add(model)
+                fields = model._meta.local_concrete_fields
+                rows = (found.object for found in group)
+                size = connection.ops.bulk_batch_size(fields, [None] * BATCH) or BATCH
+                while batch := list(itertools.islice(rows, min(size, BATCH))):
+                    model._base_manager.using(using)._insert(
+                        batch, fields=fields, raw=True, using=using
+                    )
+    if not loaded:
+        raise RuntimeWarning("No fixture data found")
+    connection.check_constraints(table_names=[model._meta.db_table for model in loaded])
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(loaded)):
+            cursor.execute(sql)
 
 
 def reason(error: BaseException) -> str:
