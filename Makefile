@@ -114,12 +114,12 @@ serve: install compilemessages  ## migrate, collect the static files and serve w
 		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 # Backups of the data (README: "Backup and restore"): `make backup` writes
-# backups/cockpit_<date>.xml.gz (or FILE=...); `make restore FILE=...` replaces every row by it.
+# backups/cockpit_<date>.json.gz (or FILE=...); `make restore FILE=...` replaces every row by it.
 backup: install
 	$(PY) manage.py backup $(if $(FILE),--output $(FILE))
 
 restore: install
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/cockpit_....xml.gz"; exit 1; }
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/cockpit_....json.gz"; exit 1; }
 	$(PY) manage.py restore $(FILE)
 
 # The benchmark of docs/BENCHMARKS.md, with production settings, in a database of its own (a SQLite
