@@ -39,7 +39,6 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 # and child, is stopped with the server (Ctrl-C or any other end of the recipe).
 run: install compilemessages  ## set up, migrate, load the demo territory, start the worker, serve on 127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 setsid $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker' EXIT; \
@@ -108,7 +107,6 @@ WORKERS ?= 3
 serve: install compilemessages  ## migrate, collect the static files and serve with gunicorn
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "DJANGO_SECRET_KEY is not set: see README, Deployment"; exit 1; }
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn cockpit.wsgi --bind $(BIND) --workers $(WORKERS) \
 		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"

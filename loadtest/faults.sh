@@ -46,7 +46,7 @@ with psycopg.connect(server, autocommit=True) as conn:
 PYTHON
   fi
   DATABASE_URL=$1 $PY manage.py migrate --noinput -v 0
-  DATABASE_URL=$1 $PY manage.py createcachetable
+
   DATABASE_URL=$1 $PY loadtest/importer.py prepare
 }
 

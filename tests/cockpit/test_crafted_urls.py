@@ -517,9 +517,14 @@ def test_every_url_with_crafted_ids_never_fails(demo, superuser, secretariat):
 def test_the_url_walk_reaches_each_pattern(demo):
     """The walk fills each pattern so that it resolves to that very view."""
     owner = an_owner(demo)
-    for route, pattern in url_patterns():
+    patterns = list(url_patterns())
+    for route, _pattern in patterns:
         path = fill(route, id_values(route, demo, owner))
-        assert resolve(path).func == pattern.callback, route
+        found = resolve(path).func
+        # A route listed twice (the product's own view before Django's, as the password reset)
+        # resolves to the first of them.
+        first = next(p for r, p in patterns if r == route)
+        assert found == first.callback, route
 
 
 # --- Each changelist's filters, search, ordering, pages and date hierarchy ---------------------

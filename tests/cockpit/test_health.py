@@ -99,8 +99,10 @@ def test_the_database_queue_reports_its_oldest_ready_task_and_the_last_claim(cli
     assert tasks["last_claimed_seconds"] is None  # no worker ever claimed a task here
 
 
-@override_settings(TASKS=DATABASE_TASKS)
 def test_a_task_waiting_too_long_fails_the_queue_check(client, db, settings):
+    # Both through the ``settings`` fixture: mixed with override_settings, its teardown would put
+    # back the overridden TASKS for the rest of the session.
+    settings.TASKS = DATABASE_TASKS
     settings.HEALTH_TASK_MAX_WAIT_SECONDS = 600
     waiting_task(datetime.timedelta(minutes=30))
     response = health(client)

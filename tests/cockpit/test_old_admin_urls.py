@@ -183,6 +183,9 @@ def test_a_crafted_old_url_never_gives_a_server_error(secretariat, who, old, loc
 
     response = client.get(old)
 
+    if "%00" in old:  # a NUL character is refused before any redirect (request_checks.py)
+        assert response.status_code == 400
+        return
     assert response.status_code == 301
     assert response["Location"] == location
     assert client.get(response["Location"]).status_code < 500
