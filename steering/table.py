@@ -139,6 +139,39 @@ class AxisBlock:
             rows[index].indicator, rows[index].evaluation = indicator, evaluation
         return rows
 
+    @property
+    def sections(self) -> list[Section]:
+        """The same measures and projects grouped for the narrow layout: one section per measure
+        (per axis without measures), its projects as rows linked like the table's."""
+        strategy_id = self.axis.strategy_id
+        measure_url = link_maker("cockpit:measure", strategy_id)
+        project_url = link_maker("cockpit:project", strategy_id)
+        return [
+            Section(
+                measure=block.measure,
+                measure_url=measure_url(block.measure.pk) if block.measure is not None else "",
+                rows=[
+                    SteeringRow(
+                        project=project,
+                        project_url=project_url(project.pk),
+                        late_class=" is-late" if getattr(project, "currently_late", False) else "",
+                    )
+                    for project in block.projects
+                ],
+            )
+            for block in self.measures
+        ]
+
+
+@dataclass
+class Section:
+    """A measure (None: the axis's projects in a strategy without measures) and its project rows,
+    for the steering table's narrow layout (templates/cockpit/includes/steering_blocks.html)."""
+
+    measure: Measure | None
+    measure_url: str
+    rows: list[SteeringRow]
+
 
 def link_maker(viewname: str, strategy_id: int) -> Callable[[int], str]:
     """The URL of an object of the strategy from its id, with one ``reverse()`` for all of them

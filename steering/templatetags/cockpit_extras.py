@@ -66,6 +66,18 @@ def project_mark_value(project: Project) -> Mark:
 
 
 @register.simple_tag
+def abbr(short: str, full: str) -> str:
+    """A short column heading: the full text on hover (``title``) and, once, for screen readers
+    (a visually hidden span; the abbreviation itself is hidden from them)."""
+    return format_html(
+        '<abbr title="{}" aria-hidden="true">{}</abbr><span class="visually-hidden">{}</span>',
+        full,
+        short,
+        full,
+    )
+
+
+@register.simple_tag
 def project_mark(project: Project, short: bool = False) -> str:
     """✓ / ! / ✗ / ? with its word (« réalisé » for a done project), and « ⚑ après l'horizon »
     when the project ends after its strategy's horizon (annotated ``after_horizon``)."""
