@@ -2,10 +2,10 @@
 languages: the page never scrolls sideways, and axe-core (axe-playwright-python, which ships it:
 nothing from a CDN) finds no serious or critical violation.
 
-One test per page, so that its data (the demo) is built once for its ten page loads (five widths,
-two languages), each width in a browser context of its own, one login shared by them. axe runs on
-the loads at 390 and 1280 px in French and English (the phone and the laptop; the other widths
-show the same markup); the width check on all ten.
+One test per page, so that its data (the demo) is built once; the page is loaded once per language
+(one login shared by both) and the window set to each of the five widths in turn. axe runs at 390
+and 1280 px in French and English (the phone and the laptop; the other widths show the same
+markup); the width check at all five.
 """
 
 from __future__ import annotations
@@ -36,11 +36,6 @@ AXE_WIDTHS = (390, 1280)
 LANGUAGES = {"fr": "fr-CH", "en": "en-GB"}
 HEIGHT = 900
 
-# Pages that overflow now only because of the cockpit's steering table and its rollup cards (on
-# the axis and public pages too), which the layout work of issue 18 (branch h18-layout) rebuilds:
-# their overflow is an expected failure (pytest.xfail, non-strict) while their accessibility is
-# still checked. Empty this set at merge.
-LAYOUT_PENDING = {"cockpit", "cockpit_two_levels", "axis", "public_cockpit"}
 
 # A two-level strategy (orientations → actions) whose levels have long names, as a secretariat may
 # type them: the headings, counts and table captions built from them must still fit a phone.
@@ -159,19 +154,21 @@ def _logged_in(browser: Browser, base_url: str, target: Target) -> dict | None:
 
 
 def _pages(browser: Browser, base_url: str, target: Target):
-    """Each (language, width) in a context of its own, the page loaded; closed after use."""
+    """The page loaded once per language, then the window set to each width in turn: the layout
+    answers a resize as it does a load (media and container queries), at a tenth of the cost."""
     state = _logged_in(browser, base_url, target)
     for language, locale in LANGUAGES.items():
+        context: BrowserContext = browser.new_context(
+            locale=locale, viewport={"width": WIDTHS[0], "height": HEIGHT}, storage_state=state
+        )
+        page = context.new_page()
+        response = page.goto(base_url + target.path)
+        assert response.status == 200, (target.path, response.status)
+        assert page.evaluate("document.documentElement.lang") == language
         for width in WIDTHS:
-            context: BrowserContext = browser.new_context(
-                locale=locale, viewport={"width": width, "height": HEIGHT}, storage_state=state
-            )
-            page = context.new_page()
-            response = page.goto(base_url + target.path)
-            assert response.status == 200, (target.path, response.status)
-            assert page.evaluate("document.documentElement.lang") == language
+            page.set_viewport_size({"width": width, "height": HEIGHT})
             yield f"{language} {width} px", width, page
-            context.close()
+        context.close()
 
 
 AXE = Axe()
@@ -193,6 +190,4 @@ def test_page_fits_every_width_without_serious_accessibility_violation(
         if scroll_width > page.evaluate("window.innerWidth"):
             overflows.append(f"{where}: {scroll_width} px wide")
     assert not violations, f"{target.path}: " + "\n".join(violations)
-    if overflows and name in LAYOUT_PENDING:
-        pytest.xfail(f"issue 18 layout: branch h18-layout ({overflows})")
     assert not overflows, f"{target.path} scrolls sideways: {overflows}"
