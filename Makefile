@@ -85,7 +85,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; else echo "msgfmt missing: keeping the committed $@"; fi
 
 messages: install  ## extract the French source strings into the English catalogue, then compile
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=.venv-* --ignore=.tools --ignore=build
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en -e html,txt,py,svg --no-location --ignore=.venv --ignore=.venv-* --ignore=.tools --ignore=build
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-* --ignore=.tools
 
 lint: install  ## ruff, and the layers contract of .importlinter

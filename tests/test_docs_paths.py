@@ -66,7 +66,10 @@ def test_relative_paths_of_readme_and_docs_exist_in_the_repository() -> None:
 @pytest.mark.parametrize(
     ("text", "paths"),
     [
-        ("see `../shared/seeds/000_…` and [ops](docs/OPERATIONS.md#backups)", ["docs/OPERATIONS.md"]),
+        (
+            "see `../shared/seeds/000_…` and [ops](docs/OPERATIONS.md#backups)",
+            ["docs/OPERATIONS.md"],
+        ),
         ("`/strategies/<id>/` `http://127.0.0.1:8000` `DATABASE_URL=sqlite:////tmp/x`", []),
         ("`strategies/money.py` and `xlsx.py`", ["strategies/money.py"]),
     ],
