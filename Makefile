@@ -37,12 +37,16 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 # The background tasks' worker (manage.py db_worker, reloaded when the code changes, as runserver
 # is) runs beside the server in a session of its own (setsid), so that the whole of it, reloader
 # and child, is stopped with the server (Ctrl-C or any other end of the recipe).
-run: install compilemessages  ## set up, migrate, load the demo territory, start the worker, serve on 127.0.0.1:8000
+# `make run PORT=8001` serves on another port; the update rounds' links follow it unless
+# DJANGO_BASE_URL is set.
+PORT ?= 8000
+RUN_ENV := DJANGO_DEBUG=1 DJANGO_BASE_URL='$(or $(DJANGO_BASE_URL),http://127.0.0.1:$(PORT))'
+run: install compilemessages  ## set up, migrate, load the demo territory, start the worker, serve on 127.0.0.1:8000 (PORT=…)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 setsid $(PY) manage.py db_worker & worker=$$!; \
+	$(RUN_ENV) setsid $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker' EXIT; \
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install system-deps compilemessages  ## the whole suite, browser tests included
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
@@ -81,7 +85,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; else echo "msgfmt missing: keeping the committed $@"; fi
 
 messages: install  ## extract the French source strings into the English catalogue, then compile
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=.venv-* --ignore=.tools --ignore=build
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en -e html,txt,py,svg --no-location --ignore=.venv --ignore=.venv-* --ignore=.tools --ignore=build
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-* --ignore=.tools
 
 lint: install  ## ruff, and the layers contract of .importlinter

@@ -28,6 +28,8 @@ MARGIN_BOTTOM = 30
 Y_PADDING = 0.08
 #: At most this many year labels on the time axis.
 MAX_X_TICKS = 10
+#: Height of a line of the chart's notes ("Aucune valeur mesurée"), kept clear above the values.
+NOTE_HEIGHT = 22
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,16 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Note:
+    """What the chart cannot show, said in words on a line of its own at the top of the plot, where
+    no line of the chart runs (``text-anchor`` start at ``x``, baseline at ``y``)."""
+
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
 class LegendItem:
     key: str  # values, baseline, target, range, trajectory, today (a CSS class suffix)
     label: str | Promise
@@ -104,6 +116,7 @@ class Chart:
     y_ticks: tuple[Tick, ...]
     legend: tuple[LegendItem, ...]
     unit: str
+    notes: tuple[Note, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -129,15 +142,13 @@ class Chart:
 
     @property
     def plot_height(self) -> float:
-        return self.bottom - self.top
+        """The height of the values' area (below the notes)."""
+        return self.bottom - self.values_top
 
     @property
-    def middle_x(self) -> float:
-        return round((self.left + self.right) / 2, 1)
-
-    @property
-    def middle_y(self) -> float:
-        return round((self.top + self.bottom) / 2, 1)
+    def values_top(self) -> float:
+        """The top of the values' area: below the notes."""
+        return self.top + NOTE_HEIGHT * len(self.notes)
 
 
 def trend_chart(
@@ -177,8 +188,16 @@ def trend_chart(
         ]
     y_min, y_max = _padded(shown)
 
+    # A target without a trajectory: a value to decrease from an unknown baseline.
+    without_trajectory = target is not None and trajectory_from is None
     left, top = float(MARGIN_LEFT), float(MARGIN_TOP)
     right, bottom = float(width - MARGIN_RIGHT), float(height - MARGIN_BOTTOM)
+    notes = tuple(
+        Note(left + 8, round(top + NOTE_HEIGHT * (line + 1) - 7, 1), text)
+        for line, text in enumerate(_notes(len(values), without_trajectory))
+    )
+    # Everything but the notes is drawn below them: no line crosses their words.
+    values_top = top + NOTE_HEIGHT * len(notes)
     total_days = (x_end - x_start).days
 
     def x_of(day: datetime.date) -> float:
@@ -186,7 +205,7 @@ def trend_chart(
 
     def y_of(number: Decimal | float) -> float:
         share = (float(number) - y_min) / (y_max - y_min)
-        return round(bottom - share * (bottom - top), 1)
+        return round(bottom - share * (bottom - values_top), 1)
 
     def with_unit(number: Decimal) -> str:
         return f"{format_number(number)} {unit}".strip()
@@ -258,7 +277,9 @@ def trend_chart(
         legend.append(LegendItem("trajectory", gettext_lazy("trajectoire attendue")))
 
     today_x = x_of(on)
-    today = Segment(today_x, top, today_x, bottom, label=_short(on), anchor=anchor_at(today_x))
+    today = Segment(
+        today_x, values_top, today_x, bottom, label=_short(on), anchor=anchor_at(today_x)
+    )
     legend.append(LegendItem("today", gettext_lazy("aujourd'hui")))
 
     return Chart(
@@ -285,7 +306,21 @@ def trend_chart(
         ),
         legend=tuple(legend),
         unit=unit,
+        notes=notes,
     )
+
+
+def _notes(count: int, without_trajectory: bool) -> list[str]:
+    """What the chart says it cannot show: no value, a single value (no trend yet), no expected
+    trajectory (every indicator has a target or a range: ``indicator_target_defined``)."""
+    notes = []
+    if count == 0:
+        notes.append(gettext("Aucune valeur mesurée"))
+    elif count == 1:
+        notes.append(gettext("Une seule valeur mesurée : pas encore de tendance"))
+    if without_trajectory:
+        notes.append(gettext("État de départ inconnu : pas de trajectoire attendue"))
+    return notes
 
 
 def _short(day: datetime.date) -> str:

@@ -1,6 +1,7 @@
 """The trend chart's geometry: where values, baseline, target, range, trajectory and today land."""
 
 import datetime
+import itertools
 import random
 from decimal import Decimal
 
@@ -79,7 +80,7 @@ def test_today_line_is_at_the_share_of_the_time_axis_elapsed_on_that_day(strateg
 
     expected = chart.left + 1827 / 3653 * chart.plot_width
     assert chart.today.x1 == chart.today.x2 == pytest.approx(expected, abs=0.1)
-    assert (chart.today.y1, chart.today.y2) == (chart.top, chart.bottom)
+    assert (chart.today.y1, chart.today.y2) == (chart.values_top, chart.bottom)
     assert chart.today.label == "01.01.2025"
 
 
@@ -210,7 +211,8 @@ def test_equal_values_with_nothing_else_shown_sit_mid_height(strategy):
     chart = trend_chart(indicator, history, on=MIDWAY)
 
     assert chart.y_min < 7 < chart.y_max
-    assert {point.y for point in chart.points} == {chart.middle_y}
+    middle = (chart.values_top + chart.bottom) / 2
+    assert [point.y for point in chart.points] == [pytest.approx(middle, abs=0.1)] * 2
     assert all(inside_plot(chart, point.x, point.y) for point in chart.points)
 
 
@@ -299,3 +301,111 @@ def test_nice_ticks_gives_four_to_six_values_for_any_span(seed):
         ticks = nice_ticks(low, low + span)
         assert 4 <= len(ticks) <= 6, (low, span, ticks)
         assert all(Decimal(repr(low)) <= tick <= Decimal(repr(low + span)) for tick in ticks)
+
+
+# --- What the chart cannot show, said in words that no line crosses ------------------------
+
+
+def _box_of(text) -> tuple[float, float, float, float]:
+    """The area a note's words take (14 px italic: at most 0.62 em a character)."""
+    x, y = float(text.get("x")), float(text.get("y"))
+    width = len(text.text) * 14 * 0.62
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor")]
+    return left, y - 14, left + width, y + 4
+
+
+def _shapes(svg) -> list[tuple[float, float, float, float]]:
+    """The segments of every line, polyline and outline the chart draws, as (x1, y1, x2, y2)."""
+    segments = []
+    for element in svg.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "line":
+            segments.append(tuple(float(element.get(name)) for name in ("x1", "y1", "x2", "y2")))
+        elif tag == "polyline":
+            corners = [tuple(map(float, pair.split(","))) for pair in element.get("points").split()]
+            segments += [(*a, *b) for a, b in itertools.pairwise(corners)]
+        elif tag == "rect":
+            x, y = float(element.get("x")), float(element.get("y"))
+            w, h = float(element.get("width")), float(element.get("height"))
+            segments += [(x, y, x + w, y), (x, y + h, x + w, y + h), (x, y, x, y + h)]
+            segments.append((x + w, y, x + w, y + h))
+        elif tag in {"circle", "path"}:
+            x = float(element.get("cx") or element.get("d").split()[1])
+            y = float(element.get("cy") or element.get("d").split()[2])
+            segments += [(x - 7, y - 7, x + 7, y + 7), (x - 7, y + 7, x + 7, y - 7)]
+    return segments
+
+
+def _crosses(segment, box) -> bool:
+    x1, y1, x2, y2 = segment
+    left, top, right, bottom = box
+    steps = int(max(abs(x2 - x1), abs(y2 - y1))) + 1
+    return any(
+        left <= x1 + (x2 - x1) * i / steps <= right and top <= y1 + (y2 - y1) * i / steps <= bottom
+        for i in range(steps + 1)
+    )
+
+
+def _svg(chart, indicator):
+    from xml.etree import ElementTree
+
+    from django.template.loader import render_to_string
+
+    context = {"chart": chart, "indicator": indicator, "evaluation": None, "status_word": ""}
+    return ElementTree.fromstring(render_to_string("cockpit/includes/indicator_chart.svg", context))
+
+
+def _notes(svg) -> list:
+    return [
+        text
+        for text in svg.iter("{http://www.w3.org/2000/svg}text")
+        if "chart-note" in text.get("class")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "history", "said"),
+    [
+        ({"target_value": Decimal(100)}, [], ["Aucune valeur mesurée"]),
+        (
+            {"target_value": Decimal(100), "baseline_value": Decimal(90)},
+            [],
+            ["Aucune valeur mesurée"],
+        ),
+        (
+            {"target_value": Decimal(100)},
+            [(datetime.date(2023, 5, 1), 55)],
+            ["Une seule valeur mesurée : pas encore de tendance"],
+        ),
+        (
+            {"target_value": Decimal(5), "baseline_value": None, "direction": "decrease"},
+            [(datetime.date(2022, 1, 1), 12), (datetime.date(2024, 1, 1), 14)],
+            ["État de départ inconnu : pas de trajectoire attendue"],
+        ),
+        (
+            {"target_value": Decimal(5), "baseline_value": None, "direction": "decrease"},
+            [],
+            ["Aucune valeur mesurée", "État de départ inconnu : pas de trajectoire attendue"],
+        ),
+    ],
+    ids=["no value", "no value, flat target", "one value", "no trajectory", "nothing"],
+)
+def test_a_chart_says_what_it_cannot_show_and_no_line_crosses_the_words(
+    strategy, fields, history, said
+):
+    indicator = indicator_from(strategy, **fields)
+
+    svg = _svg(trend_chart(indicator, values(*history), on=MIDWAY), indicator)
+
+    notes = _notes(svg)
+    assert [note.text for note in notes] == said
+    for note in notes:
+        box = _box_of(note)
+        assert [segment for segment in _shapes(svg) if _crosses(segment, box)] == []
+
+
+def test_a_chart_with_values_and_a_target_has_no_note(strategy):
+    indicator = indicator_from(strategy, target_value=Decimal(100))
+    history = values((datetime.date(2022, 1, 1), 20), (datetime.date(2024, 1, 1), 45))
+
+    assert _notes(_svg(trend_chart(indicator, history, on=MIDWAY), indicator)) == []
