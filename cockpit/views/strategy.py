@@ -23,7 +23,7 @@ from prioritisation.views import proposals_section
 from projects.models import Project
 from projects.rollups import ImplementationRollup
 from steering import table as steering
-from steering.rollups import Rollup, data_share, measure_rollups
+from steering.rollups import Rollup, data_share, measure_rollups, strategy_effect
 from steering.table import (
     AxisBlock,
     axis_page,
@@ -168,6 +168,8 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
         # The whole strategy's projects counted, in the header (not in the axes' fragment).
         "portfolio": None if request.htmx else Project.objects.for_strategy(strategy).rollup(today),
         "data_share": None if request.htmx else data_share(strategy, today),
+        # The overview's effect: the strategy's strategic indicators by status (one query).
+        "effect": None if request.htmx else strategy_effect(strategy, today),
         "form": form,
         "axes": axes,
         "filtering": filtering,
