@@ -148,8 +148,9 @@ def table_url_maker(request: HttpRequest, strategy: Strategy):
 def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
     """The cockpit: title, overview (the strategy's figures, a row per axis), the strategy's texts
     folded, then per axis its two rollups and its steering table; filtered by a GET form. An htmx
-    request gets the axes fragment and the overview's rows (out of band) only. Beyond ``steering.OPEN_PROJECTS``
-    projects, the axes come closed and load their table when opened (``axis_table``)."""
+    request gets the axes fragment and the overview's rows (out of band) only. Beyond
+    ``steering.OPEN_PROJECTS`` projects, the axes come closed and load their table when opened
+    (``axis_table``)."""
     return render_cockpit(request, get_strategy_for_user(request, pk))
 
 
