@@ -31,9 +31,14 @@ class Rollup:
 def strategy_rollup(strategy: Strategy, on: datetime.date | None = None) -> Rollup:
     return Rollup(
         implementation=Project.objects.for_strategy(strategy).rollup(on),
-        effect=Indicator.objects.for_strategy(strategy)
-        .filter(level=Indicator.Level.STRATEGIC)
-        .rollup(on),
+        effect=strategy_effect(strategy, on),
+    )
+
+
+def strategy_effect(strategy: Strategy, on: datetime.date | None = None) -> EffectRollup:
+    """The strategy's strategic indicators by status, in one query."""
+    return (
+        Indicator.objects.for_strategy(strategy).filter(level=Indicator.Level.STRATEGIC).rollup(on)
     )
 
 

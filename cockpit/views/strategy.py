@@ -23,7 +23,7 @@ from prioritisation.views import proposals_section
 from projects.models import Project
 from projects.rollups import ImplementationRollup
 from steering import table as steering
-from steering.rollups import Rollup, data_share, measure_rollups
+from steering.rollups import Rollup, data_share, measure_rollups, strategy_effect
 from steering.table import (
     AxisBlock,
     axis_page,
@@ -146,9 +146,11 @@ def table_url_maker(request: HttpRequest, strategy: Strategy):
 @require_GET
 @vary_on_headers("HX-Request")
 def strategy_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The cockpit: header, then per axis its two rollups and its steering table; filtered by a
-    GET form. An htmx request gets the axes fragment only. Beyond ``steering.OPEN_PROJECTS``
-    projects, the axes come closed and load their table when opened (``axis_table``)."""
+    """The cockpit: title, overview (the strategy's figures, a row per axis), the strategy's texts
+    folded, then per axis its two rollups and its steering table; filtered by a GET form. An htmx
+    request gets the axes fragment and the overview's rows (out of band) only. Beyond
+    ``steering.OPEN_PROJECTS`` projects, the axes come closed and load their table when opened
+    (``axis_table``)."""
     return render_cockpit(request, get_strategy_for_user(request, pk))
 
 
@@ -168,6 +170,8 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
         # The whole strategy's projects counted, in the header (not in the axes' fragment).
         "portfolio": None if request.htmx else Project.objects.for_strategy(strategy).rollup(today),
         "data_share": None if request.htmx else data_share(strategy, today),
+        # The overview's effect: the strategy's strategic indicators by status (one query).
+        "effect": None if request.htmx else strategy_effect(strategy, today),
         "form": form,
         "axes": axes,
         "filtering": filtering,

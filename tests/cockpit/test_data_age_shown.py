@@ -93,9 +93,9 @@ def test_a_confirmation_counts_a_project_as_up_to_date(plan):
     assert data_share(strategy, TODAY).projects_fresh == 3
 
 
-def test_cockpit_header_gives_the_share_of_data_up_to_date(member, plan):
+def test_cockpit_overview_gives_the_share_of_data_up_to_date(member, plan):
     page = member.get(reverse("cockpit:strategy", args=[plan[0].pk])).content.decode()
-    start = page.index('id="portfolio-title"')
+    start = page.index('id="overview-freshness-title"')
     header = text(page[start : page.index("</section>", start)])
     assert f"57 % des données à jour au {TODAY:%d.%m.%Y}" in header
     assert "(4 / 7 : 2 / 4 indicateurs, 2 / 3 projets ouverts)" in header
