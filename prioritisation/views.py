@@ -143,7 +143,10 @@ def _submit_proposal(
             section = proposals_section(
                 request, strategy, workshop=workshop, axis=axis, saved=proposal
             )
-            return render(request, PROPOSALS_TEMPLATE, {"section": section, "strategy": strategy})
+            context = {"section": section, "strategy": strategy}
+            if workshop is None and axis is None:  # the proposals page: its counts too
+                context["counts_oob"] = proposal_counts(section["proposals"])
+            return render(request, PROPOSALS_TEMPLATE, context)
         messages.success(
             request,
             _("Merci : la proposition « %(title)s » est enregistrée ; le secrétariat la triera.")
@@ -169,15 +172,20 @@ def proposals(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _submit_proposal(request, strategy, back=back)
     section = proposals_section(request, strategy)
-    counts = defaultdict(int)
-    for proposal in section["proposals"]:
-        counts[proposal.status] += 1
-    statuses = [(status, counts[status.value]) for status in Proposal.Status]
+    statuses = proposal_counts(section["proposals"])
     return render(
         request,
         "prioritisation/proposals.html",
         {"section": section, "strategy": strategy, "statuses": statuses},
     )
+
+
+def proposal_counts(proposals: list[Proposal]) -> list[tuple[Proposal.Status, int]]:
+    """How many of ``proposals`` are in each status, every status listed."""
+    counts = defaultdict(int)
+    for proposal in proposals:
+        counts[proposal.status] += 1
+    return [(status, counts[status.value]) for status in Proposal.Status]
 
 
 @login_required
