@@ -86,6 +86,8 @@ class CockpitFilterForm(forms.Form):
     def __init__(self, strategy: Strategy, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.strategy = strategy
+        #: The filters given but ignored (left out of the canonical URL).
+        self.ignored: set[str] = set()
         levels = strategy.levels
         if levels.axis.custom:
             self.fields["axis"].label = levels.axis.Singular
@@ -96,9 +98,18 @@ class CockpitFilterForm(forms.Form):
         # Through the strategy, so that each axis is labelled in its words without a query.
         self.fields["axis"].queryset = strategy.axes.all()
         if "domain" in self.fields:
-            self.fields["domain"].queryset = Domain.objects.filter(
-                axis__strategy=strategy
-            ).order_by("axis__number", "order", "title")
+            domains = Domain.objects.filter(axis__strategy=strategy).order_by(
+                "axis__number", "order", "title"
+            )
+            self.fields["domain"].queryset = domains
+            # Offered: the chosen axis's domains only. Any domain of the strategy stays valid: one
+            # of another axis (the axis changed after it was chosen) is ignored by ``clean``.
+            axis = str(self.data.get(self.add_prefix("axis"), ""))
+            if axis.isdigit():
+                offered = ListedChoiceField(
+                    queryset=domains.filter(axis_id=int(axis)), empty_label=_("Tous")
+                )
+                self.fields["domain"].widget.choices = offered.choices
         self.fields["theme"].queryset = Theme.objects.filter(strategy=strategy)
         self.fields["commune"].queryset = Commune.objects.filter(territory=strategy.territory_id)
         leads = (
@@ -118,6 +129,14 @@ class CockpitFilterForm(forms.Form):
             % {"abandoned": agree(str(Project.Status.ABANDONED.label), 2, feminine)}
         ).capitalize()
         self.fields["after_horizon"].label = str(AFTER_HORIZON).capitalize()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        axis, domain = cleaned.get("axis"), cleaned.get("domain")
+        if axis and domain and domain.axis_id != axis.pk:
+            cleaned["domain"] = None  # a domain of another axis: ignored, not an error
+            self.ignored.add("domain")
+        return cleaned
 
     @property
     def filters(self) -> dict:

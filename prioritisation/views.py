@@ -38,6 +38,7 @@ from projects.models import Project
 from strategies.access import get_in_strategy, get_strategy_for_editor, get_strategy_for_user
 from strategies.access import is_editor as user_is_editor
 from strategies.models import Axis, Strategy
+from strategies.querystrings import push_clean_url, redirect_to_clean_url
 from workshops.models import Workshop
 
 # --- Proposals ----------------------------------------------------------------------------------
@@ -452,6 +453,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     priority and budget, ties and priority/score disagreements; filtered by a GET form (htmx
     swaps the table in place)."""
     strategy = get_strategy_for_user(request, pk)
+    if redirect_to := redirect_to_clean_url(request):
+        return redirect_to
     form = RankingFilterForm(strategy, request.GET or None)
     criteria = list(Criterion.objects.for_strategy(strategy))
     projects = form.projects(
@@ -476,4 +479,4 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     template = (
         "prioritisation/ranking.html#ranking" if request.htmx else "prioritisation/ranking.html"
     )
-    return render(request, template, context)
+    return push_clean_url(request, render(request, template, context))
