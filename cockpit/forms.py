@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +149,55 @@ class CockpitFilterForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value not in ("", None, False)
         }
+
+    def description(self) -> list[tuple[str, str]]:
+        """The filters applied, in words, in the form's order: (label, value) pairs, the labels in
+        the strategy's level names (« Axe », « Domaine » or what the strategy calls them), a
+        yes/no filter by its label alone (value "")."""
+        filters = self.filters
+        words = []
+        for name, field in self.fields.items():
+            if name not in filters:
+                continue
+            value = filters[name]
+            if isinstance(field, forms.BooleanField):
+                words.append((str(field.label), ""))
+            elif name == "q":
+                words.append((str(field.label), gettext("« %(text)s »") % {"text": value}))
+            elif name == "axis":  # « Axe : 2 – Ressources naturelles »
+                words.append((str(field.label), f"{value.number} – {value.title}"))
+            elif isinstance(field, forms.ModelChoiceField):
+                words.append((str(field.label), str(value)))
+            else:
+                choices = {str(key): label for key, label in field.choices}
+                words.append((str(field.label), str(choices.get(str(value), value))))
+        return words
+
+    def sentence(self) -> str:
+        """The filters applied as one line: « Axe : 2 – Ressources naturelles ; En retard
+        seulement »."""
+        return gettext(" ; ").join(
+            (gettext("%(label)s : %(value)s") % {"label": label, "value": value})
+            if value
+            else label
+            for label, value in self.description()
+        )
+
+    def slug(self, length: int = 60) -> str:
+        """A short mark of the filters for a file name (« filtre-axe-2-en-retard-seulement »), cut
+        at a word within ``length`` characters; "" when nothing is filtered."""
+        parts = []
+        for name, (label, value) in zip(self.filters, self.description(), strict=True):
+            if name == "axis":
+                parts.append(f"{label} {self.filters['axis'].number}")
+            else:
+                parts.append(self.filters[name] if name == "q" else value or label)
+        if not parts:
+            return ""
+        slug = slugify(" ".join([gettext("filtre"), *parts]))
+        if len(slug) > length:
+            slug = slug[: length + 1].rsplit("-", 1)[0]
+        return slug
 
     @property
     def filters_projects(self) -> bool:
