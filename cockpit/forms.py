@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,8 @@ class CockpitFilterForm(forms.Form):
     def __init__(self, strategy: Strategy, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.strategy = strategy
+        #: The filters given but ignored (left out of the canonical URL).
+        self.ignored: set[str] = set()
         levels = strategy.levels
         if levels.axis.custom:
             self.fields["axis"].label = levels.axis.Singular
@@ -96,9 +99,18 @@ class CockpitFilterForm(forms.Form):
         # Through the strategy, so that each axis is labelled in its words without a query.
         self.fields["axis"].queryset = strategy.axes.all()
         if "domain" in self.fields:
-            self.fields["domain"].queryset = Domain.objects.filter(
-                axis__strategy=strategy
-            ).order_by("axis__number", "order", "title")
+            domains = Domain.objects.filter(axis__strategy=strategy).order_by(
+                "axis__number", "order", "title"
+            )
+            self.fields["domain"].queryset = domains
+            # Offered: the chosen axis's domains only. Any domain of the strategy stays valid: one
+            # of another axis (the axis changed after it was chosen) is ignored by ``clean``.
+            axis = str(self.data.get(self.add_prefix("axis"), ""))
+            if axis.isdigit():
+                offered = ListedChoiceField(
+                    queryset=domains.filter(axis_id=int(axis)), empty_label=_("Tous")
+                )
+                self.fields["domain"].widget.choices = offered.choices
         self.fields["theme"].queryset = Theme.objects.filter(strategy=strategy)
         self.fields["commune"].queryset = Commune.objects.filter(territory=strategy.territory_id)
         leads = (
@@ -119,6 +131,14 @@ class CockpitFilterForm(forms.Form):
         ).capitalize()
         self.fields["after_horizon"].label = str(AFTER_HORIZON).capitalize()
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        axis, domain = cleaned.get("axis"), cleaned.get("domain")
+        if axis and domain and domain.axis_id != axis.pk:
+            cleaned["domain"] = None  # a domain of another axis: ignored, not an error
+            self.ignored.add("domain")
+        return cleaned
+
     @property
     def filters(self) -> dict:
         """The valid, non-empty filters (an invalid form filters nothing)."""
@@ -129,6 +149,55 @@ class CockpitFilterForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value not in ("", None, False)
         }
+
+    def description(self) -> list[tuple[str, str]]:
+        """The filters applied, in words, in the form's order: (label, value) pairs, the labels in
+        the strategy's level names (« Axe », « Domaine » or what the strategy calls them), a
+        yes/no filter by its label alone (value "")."""
+        filters = self.filters
+        words = []
+        for name, field in self.fields.items():
+            if name not in filters:
+                continue
+            value = filters[name]
+            if isinstance(field, forms.BooleanField):
+                words.append((str(field.label), ""))
+            elif name == "q":
+                words.append((str(field.label), gettext("« %(text)s »") % {"text": value}))
+            elif name == "axis":  # « Axe : 2 – Ressources naturelles »
+                words.append((str(field.label), f"{value.number} – {value.title}"))
+            elif isinstance(field, forms.ModelChoiceField):
+                words.append((str(field.label), str(value)))
+            else:
+                choices = {str(key): label for key, label in field.choices}
+                words.append((str(field.label), str(choices.get(str(value), value))))
+        return words
+
+    def sentence(self) -> str:
+        """The filters applied as one line: « Axe : 2 – Ressources naturelles ; En retard
+        seulement »."""
+        return gettext(" ; ").join(
+            (gettext("%(label)s : %(value)s") % {"label": label, "value": value})
+            if value
+            else label
+            for label, value in self.description()
+        )
+
+    def slug(self, length: int = 60) -> str:
+        """A short mark of the filters for a file name (« filtre-axe-2-en-retard-seulement »), cut
+        at a word within ``length`` characters; "" when nothing is filtered."""
+        parts = []
+        for name, (label, value) in zip(self.filters, self.description(), strict=True):
+            if name == "axis":
+                parts.append(f"{label} {self.filters['axis'].number}")
+            else:
+                parts.append(self.filters[name] if name == "q" else value or label)
+        if not parts:
+            return ""
+        slug = slugify(" ".join([gettext("filtre"), *parts]))
+        if len(slug) > length:
+            slug = slug[: length + 1].rsplit("-", 1)[0]
+        return slug
 
     @property
     def filters_projects(self) -> bool:

@@ -38,6 +38,7 @@ from projects.models import Project
 from strategies.access import get_in_strategy, get_strategy_for_editor, get_strategy_for_user
 from strategies.access import is_editor as user_is_editor
 from strategies.models import Axis, Strategy
+from strategies.querystrings import push_clean_url, redirect_to_clean_url
 from workshops.models import Workshop
 
 # --- Proposals ----------------------------------------------------------------------------------
@@ -143,7 +144,10 @@ def _submit_proposal(
             section = proposals_section(
                 request, strategy, workshop=workshop, axis=axis, saved=proposal
             )
-            return render(request, PROPOSALS_TEMPLATE, {"section": section, "strategy": strategy})
+            context = {"section": section, "strategy": strategy}
+            if workshop is None and axis is None:  # the proposals page: its counts too
+                context["counts_oob"] = proposal_counts(section["proposals"])
+            return render(request, PROPOSALS_TEMPLATE, context)
         messages.success(
             request,
             _("Merci : la proposition « %(title)s » est enregistrée ; le secrétariat la triera.")
@@ -169,15 +173,20 @@ def proposals(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _submit_proposal(request, strategy, back=back)
     section = proposals_section(request, strategy)
-    counts = defaultdict(int)
-    for proposal in section["proposals"]:
-        counts[proposal.status] += 1
-    statuses = [(status, counts[status.value]) for status in Proposal.Status]
+    statuses = proposal_counts(section["proposals"])
     return render(
         request,
         "prioritisation/proposals.html",
         {"section": section, "strategy": strategy, "statuses": statuses},
     )
+
+
+def proposal_counts(proposals: list[Proposal]) -> list[tuple[Proposal.Status, int]]:
+    """How many of ``proposals`` are in each status, every status listed."""
+    counts = defaultdict(int)
+    for proposal in proposals:
+        counts[proposal.status] += 1
+    return [(status, counts[status.value]) for status in Proposal.Status]
 
 
 @login_required
@@ -444,6 +453,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     priority and budget, ties and priority/score disagreements; filtered by a GET form (htmx
     swaps the table in place)."""
     strategy = get_strategy_for_user(request, pk)
+    if redirect_to := redirect_to_clean_url(request):
+        return redirect_to
     form = RankingFilterForm(strategy, request.GET or None)
     criteria = list(Criterion.objects.for_strategy(strategy))
     projects = form.projects(
@@ -468,4 +479,4 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     template = (
         "prioritisation/ranking.html#ranking" if request.htmx else "prioritisation/ranking.html"
     )
-    return render(request, template, context)
+    return push_clean_url(request, render(request, template, context))

@@ -190,7 +190,11 @@ class ProjectAdmin(
         ),
     )
     #: Budgets shown with their currency when the user may only view the project.
-    budget_displays = {"budget_planned": "budget", "budget_spent": "spent_budget"}
+    budget_displays = {
+        "budget_planned": "budget",
+        "budget_committed": "committed_budget",
+        "budget_spent": "spent_budget",
+    }
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -204,6 +208,10 @@ class ProjectAdmin(
     @admin.display(description=_("budget prévu"), ordering="budget_planned")
     def budget(self, project: Project) -> str:
         return format_money(project.budget_planned, project.strategy.territory.currency)
+
+    @admin.display(description=_("budget engagé"))
+    def committed_budget(self, project: Project) -> str:
+        return format_money(project.budget_committed, project.strategy.territory.currency)
 
     @admin.display(description=_("budget dépensé"))
     def spent_budget(self, project: Project) -> str:

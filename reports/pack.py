@@ -47,11 +47,13 @@ def build_pack(
     changes: list | None = None,
     decisions: list | None = None,
     title: str = "",
+    filters: str = "",
 ) -> bytes:
     """The workbook (.xlsx bytes) of the cockpit at ``on``: today's state for ``axes`` (already
-    filtered), or the state read back from the history for a ``snapshot`` of a past day."""
+    filtered, the filters in words in ``filters``), or the state read back from the history for a
+    ``snapshot`` of a past day."""
     with no_cyclic_collection():
-        return _build_pack(strategy, on, axes, snapshot, changes, decisions, title)
+        return _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters)
 
 
 @contextmanager
@@ -69,7 +71,7 @@ def no_cyclic_collection():
             gc.enable()
 
 
-def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> bytes:
+def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters) -> bytes:
     strategy_name = str(strategy)
     book = Book(strategy_name, on, currency=strategy.territory.currency)
     book.workbook.set_properties(
@@ -94,7 +96,7 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title) -> byte
         )
         total = strategy_rollup(strategy, on)
         share = data_share(strategy, on)
-    synthesis_sheet(book, strategy, on, axes, total, share)
+    synthesis_sheet(book, strategy, on, axes, total, share, filters)
     cockpit_sheet(book, axes, strategy)
     effectiveness_sheet(book, axes, strategy)
     evaluated = indicators_sheet(book, axes, operational)

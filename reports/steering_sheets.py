@@ -117,8 +117,10 @@ def synthesis_sheet(
     axes: list[AxisBlock],
     total: Rollup,
     share: DataShare | None = None,
+    filters: str = "",
 ):
-    """The strategy's facts (with the share of its figures that are up to date, ``share``), then
+    """The strategy's facts (with the share of its figures that are up to date, ``share``, and
+    the cockpit's filters in words, ``filters``, when the pack is filtered), then
     one line per axis and a last one for the whole strategy (``total``), each with its indicators
     by status and its projects by status, engaged, by mark, ending after the horizon, share done
     and budget."""
@@ -133,6 +135,8 @@ def synthesis_sheet(
         (_("Horizon"), f"{strategy.start_year}–{strategy.horizon_year}"),
         (_("Date du rapport"), on),
     ]
+    if filters:
+        facts.append((_("Filtres appliqués"), filters))
     if share is not None:
         facts.append((_("Données à jour"), f"{share.sentence} ({share.counts(strategy.levels)})"))
     header_at = len(facts) + 3

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.admin import mark_html
+from projects.models import Mark
 from strategies.admin_access import ScopedInline, TerritoryScopedAdmin
 
 from .models import AgendaItem, Decision, Workshop
@@ -60,6 +62,8 @@ class DecisionAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
         (_("Suivi"), {"fields": ("owner", "due_date", "status", "closed_on")}),
     )
 
-    @admin.display(description=_("en retard"), boolean=True)
-    def overdue(self, decision: Decision) -> bool:
-        return decision.is_overdue(timezone.localdate())
+    @admin.display(description=_("en retard"), empty_value="")
+    def overdue(self, decision: Decision) -> str:
+        """« ✗ en retard », as the projects' column says it, or nothing (not Django's green tick
+        for a late decision)."""
+        return mark_html(Mark.LATE) if decision.is_overdue(timezone.localdate()) else ""

@@ -43,12 +43,16 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def strategy_pack(request: HttpRequest, pk: int) -> HttpResponse:
-    """The cockpit as an Excel workbook, with the same filters as the page (``request.GET``)."""
+    """The cockpit as an Excel workbook, with the same filters as the page (``request.GET``),
+    stated in the « Synthèse » sheet and marked in the file name
+    (``SDI-2028_cockpit_filtre-axe-2_23.11.2026.xlsx``)."""
     strategy = get_strategy_for_user(request, pk)
     today = timezone.localdate()
     form = CockpitFilterForm(strategy, request.GET or None)
-    content = build_pack(strategy, on=today, axes=filtered_axes(strategy, form, today))
-    return xlsx_response(content, pack_filename(strategy, today))
+    axes = filtered_axes(strategy, form, today)
+    content = build_pack(strategy, on=today, axes=axes, filters=form.sentence())
+    label = f"cockpit_{slug}" if (slug := form.slug()) else "cockpit"
+    return xlsx_response(content, pack_filename(strategy, today, label=label))
 
 
 @login_required

@@ -8,9 +8,10 @@ public does not see (budgets, decisions, people) and the links to the members' p
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ from steering.table import (
 )
 from strategies.access import get_in_strategy, get_strategy_for_user
 from strategies.models import Axis, Measure, Strategy
+from strategies.querystrings import clean_query, push_clean_url, redirect_to_clean_url
 from workshops.models import Decision
 
 
@@ -124,11 +126,10 @@ def cockpit_axes(
     return axes
 
 
-def filter_query(request: HttpRequest) -> str:
-    """The cockpit's filters of ``request`` as a query string, without the page number."""
-    params: QueryDict = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def filter_query(request: HttpRequest, drop: Iterable[str] = ()) -> str:
+    """The cockpit's filters of ``request`` as a clean query string (no empty value), without the
+    page number nor the filters of ``drop``."""
+    return clean_query(request.GET, drop={"page", *drop})
 
 
 def table_url_maker(request: HttpRequest, strategy: Strategy):
@@ -160,6 +161,8 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
     if public:
         del form.fields["lead"]  # people are not shown in public
     filtering = bool(form.filters)
+    if redirect := redirect_to_clean_url(request, drop=form.ignored):
+        return redirect
     if public:  # the public cockpit shows every axis open (its tables have no public fragment)
         axes = filtered_axes(strategy, form, today)
     else:
@@ -175,13 +178,17 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
         "form": form,
         "axes": axes,
         "filtering": filtering,
-        "filter_query": filter_query(request),
+        "filter_query": filter_query(request, drop=form.ignored),
         "shown_projects": sum(block.shown_projects for block in axes),
         "today": today,
         "public": public,
     }
+    if request.htmx and "domain" in form.fields:
+        # The domains of the chosen axis, replacing the form's select (out of band).
+        form.fields["domain"].widget.attrs["hx-swap-oob"] = "true"
+        context["domain_choices"] = form["domain"]
     template = "cockpit/strategy.html#axes" if request.htmx else "cockpit/strategy.html"
-    return render(request, template, context)
+    return push_clean_url(request, render(request, template, context), drop=form.ignored)
 
 
 def page_number(request: HttpRequest) -> int:
@@ -216,7 +223,7 @@ def axis_table(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
         "axis": axis,
         "axis_block": block,
         "form": form,
-        "filter_query": filter_query(request),
+        "filter_query": filter_query(request, drop=form.ignored),
         "today": today,
     }
     if request.htmx:

@@ -1,7 +1,8 @@
 /* The scoring grid (templates/prioritisation/scoring.html), keyboard first, like a spreadsheet:
    - Tab and Shift+Tab move between the cells (the browser does it);
    - leaving a changed cell saves it (htmx posts the cell on "change");
-   - Enter saves the cell and moves down to the same criterion of the next row, Shift+Enter up;
+   - Enter saves the cell and moves down to the same criterion of the next row, Shift+Enter up,
+     once the server has accepted the value: a refused value keeps the focus, its error read out;
    - a focused cell has its content selected, so typing replaces the score.
    Without this script the grid is a plain form saved by its button (and by Enter). */
 (function () {
@@ -20,17 +21,63 @@
     );
   }
 
+  // After Enter on a changed cell, where to go once the server has answered: the cell's field
+  // name, and the step in its column (+1 down, -1 up).
+  let pending = null;
+
+  function move(input, step) {
+    const column = sameColumn(input);
+    const next = column[column.indexOf(input) + step];
+    (next || input).focus();
+  }
+
   form.addEventListener("keydown", function (event) {
     const input = event.target;
     if (event.key !== "Enter" || !input.matches("input.score-value")) {
       return;
     }
     event.preventDefault(); // never submit the whole grid from a cell
-    const column = sameColumn(input);
-    const next = column[column.indexOf(input) + (event.shiftKey ? -1 : 1)];
-    input.blur(); // fires "change" when the value changed: htmx saves the cell
-    (next || input).focus();
+    const step = event.shiftKey ? -1 : 1;
+    if (input.value === input.defaultValue) {
+      if (input.getAttribute("aria-invalid") !== "true") {
+        move(input, step); // nothing to save; a value still refused keeps the focus
+      }
+      return;
+    }
+    // htmx saves the cell on "change"; focus stays until the answer: a refused value keeps it.
+    pending = { id: input.id, step: step };
+    input.dispatchEvent(new Event("change", { bubbles: true }));
   });
+
+  // The saved or refused cell is back (htmx swapped it): move on, or stay on a refused value
+  // (its error is announced: role="alert", and read again with the cell, aria-describedby).
+  document.body.addEventListener("htmx:afterSettle", function () {
+    if (!pending) {
+      return;
+    }
+    const input = document.getElementById(pending.id);
+    const step = pending.step;
+    pending = null;
+    if (!input) {
+      return;
+    }
+    if (input.getAttribute("aria-invalid") === "true") {
+      input.focus();
+    } else {
+      move(input, step);
+    }
+  });
+
+  // No answer (network, server error): stay on the cell.
+  function stay() {
+    const input = pending && document.getElementById(pending.id);
+    pending = null;
+    if (input) {
+      input.focus();
+    }
+  }
+  document.body.addEventListener("htmx:responseError", stay);
+  document.body.addEventListener("htmx:sendError", stay);
 
   form.addEventListener("focusin", function (event) {
     if (event.target.matches("input.score-value")) {

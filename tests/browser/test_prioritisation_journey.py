@@ -1,7 +1,7 @@
 """From a proposal typed on a phone during the workshop to the ranking, in Chromium: a
 commission member proposes from the workshop page at 390 px; the secretariat scores a project in
-the grid with the keyboard (a bad value gets its French error in the cell) and finds it in the
-ranking."""
+the grid with the keyboard (a bad value gets its French error in the cell, and Enter on it keeps the
+focus there) and finds it in the ranking."""
 
 import re
 
@@ -91,3 +91,32 @@ def test_secretariat_scores_a_project_with_the_keyboard_and_sees_it_ranked(
     expect(page).to_have_url(re.compile(r"status=proposals_new"))
     expect(page.locator("table.ranking tbody tr")).to_have_count(4)
     page.screenshot(path="test-results/ranking.png", full_page=True)
+
+
+def test_enter_on_a_refused_score_keeps_the_focus_on_its_cell_with_the_error_read(
+    page: Page, live_server, demo
+):
+    log_in(page, live_server.url, "secretariat")
+    page.goto(f"{live_server.url}/strategies/{demo.pk}/priorisation/notes/")
+    image = Criterion.objects.get(strategy=demo, name="Image")
+    p2 = Project.objects.get(strategy=demo, code="p2")
+    p3 = Project.objects.get(strategy=demo, code="p3")
+    refused = page.locator(f"#v-project-{p2.pk}-{image.pk}")
+
+    refused.click()
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    error = page.locator(f"#e-project-{p2.pk}-{image.pk}")
+    expect(error).to_have_text("La note « Image » va de 0 à 3 ; 7 n'est pas admis.")
+    expect(error).to_have_attribute("role", "alert")
+    expect(refused).to_be_focused()
+    expect(refused).to_have_attribute("aria-invalid", "true")
+    expect(refused).to_have_attribute("aria-describedby", f"e-project-{p2.pk}-{image.pk}")
+    page.keyboard.press("Enter")  # still refused: the focus stays
+    expect(refused).to_be_focused()
+
+    page.keyboard.type("2")  # the content was selected: 2 replaces 7
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#v-project-{p3.pk}-{image.pk}")).to_be_focused()
+    expect(page.locator(f"#cell-project-{p2.pk}-{image.pk} .cell-saved")).to_be_visible()
+    assert Score.objects.get(project=p2, criterion=image).value == 2

@@ -166,3 +166,18 @@ def test_view_only_admin_shows_budgets_and_fundings_in_euros(client, haut_jura):
     assert f'<div class="readonly">250{NNBSP}000{NBSP}€</div>' in html
     assert f"<p>875{NNBSP}000{NBSP}€</p>" in html  # the funding's amount
     assert "1250000,00" not in html and "875000,00" not in html
+
+
+def test_view_only_admin_shows_the_committed_budget_with_its_currency_too(client, haut_jura):
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, territory=haut_jura.territory, role=Membership.Role.EDITOR)
+    user.user_permissions.add(Permission.objects.get(codename="view_project"))
+    client.force_login(user)
+    project = project_of(haut_jura)
+    Project.objects.filter(pk=project.pk).update(budget_committed=400000)
+
+    html = page(client, reverse("admin:projects_project_change", args=[project.pk]))
+
+    assert "Budget engagé" in html
+    assert f'<div class="readonly">400{NNBSP}000{NBSP}€</div>' in html
+    assert "400000,00" not in html and "400000.00" not in html

@@ -21,6 +21,7 @@ from projects.models import Mark, Project
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
 from tests.portfolios import days, every_kind
 from workshops.changes import changes_between, day_start
+from workshops.models import Decision
 
 #: The one way each mark is written: symbol and word.
 MARKS = {
@@ -252,3 +253,17 @@ def test_the_english_catalogue_has_one_word_for_each_mark_and_status():
         "no_data": "? no data",
     }
     assert project_statuses["blocked"] == marks["blocked"]
+
+
+def test_admin_overdue_decisions_say_late_in_words_not_with_a_green_tick(client, demo):
+    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.org", "x"))
+    overdue = Decision.objects.filter(workshop__strategy=demo).overdue()
+    assert overdue.exists(), (
+        "the demo must have an overdue decision for this test to mean something"
+    )
+
+    admin = client.get(reverse("admin:workshops_decision_changelist")).content.decode()
+
+    cells = [cell.split("</td>")[0] for cell in admin.split('class="field-overdue"')[1:]]
+    assert sum("✗ en retard" in cell and "tone-red" in cell for cell in cells) == overdue.count()
+    assert "icon-yes" not in admin and "icon-no" not in admin

@@ -183,3 +183,30 @@ def test_anonymous_visitors_are_sent_to_the_login(client, demo, workshop):
     assert response.status_code == 302
     assert "/comptes/login/" in response["Location"]
     assert not Proposal.objects.filter(title="X").exists()
+
+
+def test_htmx_submission_on_the_proposals_page_refreshes_its_counts_out_of_band(
+    member_client, demo
+):
+    url = reverse("prioritisation:proposals", args=[demo.pk])
+    new = Proposal.objects.filter(strategy=demo, status=Proposal.Status.NEW).count()
+    response = member_client.post(
+        url,
+        {"title": "Four à pain", "proposed_by": "Groupe 1", "axis_choice": "joker"},
+        headers=HTMX,
+    )
+    page = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert '<ul id="proposal-counts" class="proposal-counts" hx-swap-oob="true">' in page
+    assert f"● nouvelle</span> <strong>{new + 1}</strong>" in page
+    # The page itself carries the same id, so that htmx finds what to replace.
+    assert 'id="proposal-counts"' in member_client.get(url).content.decode()
+
+
+def test_htmx_submission_from_a_workshop_sends_no_counts(member_client, workshop):
+    response = member_client.post(
+        workshop_url(workshop),
+        {"title": "Marché", "proposed_by": "Groupe 3", "axis_choice": "joker"},
+        headers=HTMX,
+    )
+    assert "proposal-counts" not in response.content.decode()

@@ -523,3 +523,51 @@ def test_merged_measure_cells_get_the_height_their_text_needs(member_client, dem
         sheet.row_dimensions[row].height or 15 for row in range(span.min_row, span.max_row + 1)
     )
     assert total >= 239 / (32 * 1.1) * 15
+
+
+def facts_of(ws) -> dict:
+    """The « Synthèse » sheet's facts, label → value, down to the blank row above its table."""
+    facts, row = {}, 2
+    while ws.cell(row=row, column=1).value is not None:
+        facts[ws.cell(row=row, column=1).value] = ws.cell(row=row, column=2).value
+        row += 1
+    return facts
+
+
+def test_a_filtered_pack_states_its_filters_in_synthesis_and_in_its_file_name(member_client, demo):
+    axis = Axis.objects.get(strategy=demo, number=2)
+    response = download(member_client, demo, f"?axis={axis.pk}&late=on&status=in_progress")
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="SDI-2028_cockpit_filtre-axe-2-en-cours-en-retard-seulement_'
+        f'{today:%d.%m.%Y}.xlsx"'
+    )
+    facts = facts_of(open_pack(response.content)["Synthèse"])
+    assert facts["Filtres appliqués"] == (
+        f"Axe : 2 – {axis.title} ; Statut : en cours ; En retard seulement"
+    )
+
+
+def test_a_full_pack_mentions_no_filter(member_client, demo):
+    response = download(member_client, demo)
+    assert "filtre" not in response["Content-Disposition"]
+    assert "Filtres appliqués" not in facts_of(open_pack(response.content)["Synthèse"])
+
+
+def test_filters_are_named_in_the_strategys_level_names(member_client, demo):
+    demo.level_names = {"axis": {"singular": "priorité", "plural": "priorités", "gender": "f"}}
+    demo.save()
+    axis = Axis.objects.get(strategy=demo, number=1)
+    response = download(member_client, demo, f"?axis={axis.pk}&q=bus")
+    assert "_cockpit_filtre-priorite-1-bus_" in response["Content-Disposition"]
+    facts = facts_of(open_pack(response.content)["Synthèse"])
+    assert facts["Filtres appliqués"] == f"Priorité : 1 – {axis.title} ; Recherche : « bus »"
+
+
+def test_filters_are_stated_in_english_for_an_english_reader(member_client, demo):
+    member_client.cookies["django_language"] = "en"
+    axis = Axis.objects.get(strategy=demo, number=1)
+    response = download(member_client, demo, f"?axis={axis.pk}&q=bus&late=on")
+    assert "_cockpit_filter-axis-1-late-only-bus_" in response["Content-Disposition"]
+    facts = facts_of(open_pack(response.content)["Summary"])
+    assert facts["Filters applied"] == f"Axis: 1 – {axis.title}; Late only; Search: “bus”"
