@@ -28,7 +28,10 @@ def test_member_downloads_the_filtered_excel_pack(page: Page, live_server, demo,
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert re.fullmatch(r"SDI-2028_cockpit_\d\d\.\d\d\.\d{4}\.xlsx", download.suggested_filename)
+    # A filtered pack says so in its name (issue 18).
+    assert re.fullmatch(
+        r"SDI-2028_cockpit_filtre-axe-2_\d\d\.\d\d\.\d{4}\.xlsx", download.suggested_filename
+    )
     path = tmp_path / download.suggested_filename
     download.save_as(path)
 
