@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,13 +20,15 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalChanges
 
-from indicators.charts import trend_chart
+from indicators.charts import Reading, trend_chart
 from indicators.models import Indicator, IndicatorValue, format_number
 from projects.models import Project
 from strategies.access import get_in_strategy, get_strategy_for_user
 from strategies.models import Strategy
 from workshops.models import Decision
 
+#: Rows of the indicator page's values table per page.
+VALUES_PER_PAGE = 50
 #: A long text (description, status comment) is cut to this many characters in the journal.
 JOURNAL_TEXT_CHARS = 120
 #: Who made a change recorded without a user (a command, a migration, the demo loader).
@@ -182,7 +185,12 @@ def render_indicator(
         strategy,
         indicator_pk,
     )
-    values = list(indicator.values.order_by("-date", "-pk"))
+    # The chart from every value, as bare (date, value, pk) tuples (reduced in trend_chart); the
+    # table one page of VALUES_PER_PAGE at a time, newest first.
+    readings = [Reading(*row) for row in indicator.values.values_list("date", "value", "pk")]
+    values = Paginator(indicator.values.order_by("-date", "-pk"), VALUES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     evaluation = indicator.evaluate(on)
     context = {
         "strategy": strategy,
@@ -192,7 +200,7 @@ def render_indicator(
         "evaluation": evaluation,
         "status_word": evaluation.status.label,
         "values": values,
-        "chart": trend_chart(indicator, values, on),
+        "chart": trend_chart(indicator, readings, on),
         "on": on,
         "journal": [] if public else indicator_journal(indicator),
         "public": public,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from indicators.models import Indicator
+from indicators.models import Indicator, IndicatorValue
 from strategies.models import Axis
 from tests.factories import (
     IndicatorFactory,
@@ -210,3 +210,100 @@ def test_indicator_page_renders_in_english(member_client, demo):
     assert "1.4 %" in html  # English number formatting in the values table
     with translation.override("en"):
         assert member_client.get(indicator_url(indicator)).status_code == 200
+
+
+def indicator_with_many(demo, code: str, count: int) -> Indicator:
+    """``count`` weekly values, the lowest at a third of them and the highest at two thirds."""
+    indicator = IndicatorFactory(
+        code=code, axis=Axis.objects.get(strategy=demo, number=1), baseline_value=Decimal(5)
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=indicator,
+            date=datetime.date(1990, 1, 1) + datetime.timedelta(days=7 * index),
+            value=Decimal(
+                -50 if index == count // 3 else 500 if index == 2 * count // 3 else 10 + index % 37
+            ),
+            comment=f"Relevé {index}",
+        )
+        for index in range(count)
+    )
+    return indicator
+
+
+def table_rows(html: str) -> list[str]:
+    table = html[html.index('<table class="indicator-values">') : html.index("</table>")]
+    return re.findall(r'<time datetime="([0-9-]+)"', table)
+
+
+def test_indicator_page_queries_are_the_same_at_20_and_2000_values(
+    member_client, demo, django_assert_num_queries
+):
+    few = queries_for(member_client, indicator_url(indicator_with_many(demo, "few", 20)))
+    many = indicator_url(indicator_with_many(demo, "many", 2000))
+
+    with django_assert_num_queries(few):
+        assert member_client.get(many).status_code == 200
+
+
+def test_values_table_shows_50_newest_values_and_a_pager_keeping_the_query(member_client, demo):
+    indicator = indicator_with_many(demo, "paged", 120)
+    newest = [str(day) for day in indicator.values.order_by("-date").values_list("date", flat=True)]
+
+    html = member_client.get(indicator_url(indicator) + "?vue=x").content.decode()
+
+    assert table_rows(html) == newest[:50]
+    assert 'class="pager"' in html and "Page 1 sur 3 (120 valeurs)" in html
+    assert 'href="?vue=x&amp;page=2#values-title"' in html
+    second = member_client.get(indicator_url(indicator) + "?vue=x&page=2").content.decode()
+    assert table_rows(second) == newest[50:100]
+    assert 'href="?vue=x&amp;page=1#values-title"' in second
+    assert 'href="?vue=x&amp;page=3#values-title"' in second
+
+
+def test_chart_at_2000_values_is_reduced_and_keeps_first_last_min_and_max(member_client, demo):
+    indicator = indicator_with_many(demo, "dense", 2000)
+
+    svg = svg_of(page(member_client, indicator))
+
+    polyline = re.search(r'<polyline class="chart-values" points="([^"]*)"', svg).group(1)
+    points = [tuple(map(float, pair.split(","))) for pair in polyline.split()]
+    assert 2 < len(points) <= 720 - 96  # at most one point per pixel of the plot
+    assert svg.count('class="chart-point"') == len(points)
+    ys = [y for _, y in points]
+    lowest, highest = indicator.values.order_by("value")[0], indicator.values.order_by("-value")[0]
+    labels = re.findall(r'<circle class="chart-point"[^>]*><title>([^<]*)</title>', svg)
+    for row in (
+        lowest,
+        highest,
+        *indicator.values.order_by("date")[:1],
+        *indicator.values.order_by("-date")[:1],
+    ):
+        assert any(dotted(row.date) in label for label in labels), row.date
+
+    def y_on(day: datetime.date) -> float:
+        return next(y for (_, y), label in zip(points, labels, strict=True) if dotted(day) in label)
+
+    assert max(ys) == y_on(lowest.date) and min(ys) == y_on(highest.date)  # SVG's y points down
+    assert "2000 valeurs mesurées" in svg
+
+
+def test_a_crafted_page_parameter_gives_a_page_never_a_500(member_client, demo):
+    indicator = indicator_with_many(demo, "crafted", 60)
+    newest = [str(day) for day in indicator.values.order_by("-date").values_list("date", flat=True)]
+
+    for crafted in ("abc", "0", "-1", "1e9999", "9" * 400, "2.5", "", "[]", "%C3%A9"):
+        response = member_client.get(indicator_url(indicator) + f"?page={crafted}")
+        assert response.status_code == 200, crafted
+        rows = table_rows(response.content.decode())
+        assert rows in (newest[:50], newest[50:]), crafted
+    # A NUL byte is refused as a bad request by the address checks, before the page.
+    assert member_client.get(indicator_url(indicator) + "?page=%00").status_code == 400
+
+
+def test_values_pager_reads_in_english(member_client, demo):
+    indicator = indicator_with_many(demo, "english", 60)
+
+    html = member_client.get(indicator_url(indicator), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Page 1 of 2 (60 values)" in html and "older ›" in html

@@ -409,3 +409,30 @@ def test_a_chart_with_values_and_a_target_has_no_note(strategy):
     history = values((datetime.date(2022, 1, 1), 20), (datetime.date(2024, 1, 1), 45))
 
     assert _notes(_svg(trend_chart(indicator, history, on=MIDWAY), indicator)) == []
+
+
+def test_many_values_are_reduced_to_the_plot_width_keeping_first_last_min_and_max(strategy):
+    indicator = indicator_from(strategy, target_value=Decimal(100))
+    rng = random.Random(19)
+    history = values(
+        *((START + datetime.timedelta(days=day), rng.randint(20, 80)) for day in range(2000))
+    )
+    history[700].value, history[1300].value = Decimal(-5), Decimal(140)  # the extremes
+
+    chart = trend_chart(indicator, history, on=MIDWAY)
+
+    assert chart.value_count == 2000 and chart.reduced
+    assert len(chart.points) <= chart.plot_width
+    kept = {(point.date, point.value) for point in chart.points}
+    for row in (history[0], history[-1], history[700], history[1300]):
+        assert (row.date, row.value) in kept
+    assert [point.date for point in chart.points] == sorted(point.date for point in chart.points)
+
+
+def test_few_values_are_all_drawn(strategy):
+    indicator = indicator_from(strategy, target_value=Decimal(100))
+    history = values(*((START + datetime.timedelta(days=30 * step), step) for step in range(100)))
+
+    chart = trend_chart(indicator, history, on=MIDWAY)
+
+    assert len(chart.points) == chart.value_count == 100 and not chart.reduced
