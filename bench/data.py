@@ -4,7 +4,8 @@ The proportions follow the issue: at 10,000 projects, 500 indicators and 100,000
 measures hold ten projects each on average, five measures make a domain, axes go from 4 to 10. The
 data are deterministic (a seeded generator per size) and varied: every project status and mark,
 dates around today, priorities, leads, communes, themes, fundings; increasing, decreasing and
-range indicators with weekly values, achieved, on track or off track.
+range indicators with weekly values, achieved, on track or off track. The first strategic
+indicator (the one the bench's indicator page shows) has ``DENSE_VALUES`` weekly values at any size.
 
 Rows are written with ``bulk_create``: no ``save()``, so no history rows (the benchmark reads
 today's state; the pack of a past workshop, which reads the history, is not measured).
@@ -36,6 +37,8 @@ from strategies.models import (
 )
 
 BATCH = 2000
+#: Values of the first indicator, whatever the size: the indicator page is measured at this many.
+DENSE_VALUES = 2000
 
 STATUSES = (
     [Project.Status.PLANNED] * 20
@@ -237,16 +240,17 @@ def build_strategy(
             batch_size=BATCH,
         )
         per_indicator = scale.values // len(indicators)
+        steps = [DENSE_VALUES if index == 0 else per_indicator for index in range(len(indicators))]
         IndicatorValue.objects.bulk_create(
             (
                 IndicatorValue(
                     indicator=indicator,
-                    date=today - datetime.timedelta(days=7 * (per_indicator - step)),
-                    value=_value(indicator, step, per_indicator, rng),
+                    date=today - datetime.timedelta(days=7 * (count - step)),
+                    value=_value(indicator, step, count, rng),
                     source="Office cantonal de la statistique" if step % 4 == 0 else "",
                 )
-                for indicator in indicators
-                for step in range(per_indicator)
+                for indicator, count in zip(indicators, steps, strict=True)
+                for step in range(count)
             ),
             batch_size=BATCH,
         )
