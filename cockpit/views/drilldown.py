@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -128,8 +128,8 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
         project_pk,
     )
     fundings = list(project.fundings.all())
-    records = project.history.select_related("history_user", "measure").order_by(
-        "history_date", "history_id"
+    journal_page, journal = journal_of_page(
+        project.history.select_related("history_user", "measure"), request.GET.get("page")
     )
     spent_percent = None
     if project.budget_planned and project.budget_spent is not None:
@@ -145,10 +145,31 @@ def project_detail(request: HttpRequest, pk: int, project_pk: int) -> HttpRespon
             (funding.amount for funding in fundings if funding.secured), Decimal(0)
         ),
         "spent_percent": spent_percent,
-        "journal": build_journal(list(records)),
+        "journal": journal,
+        "journal_page": journal_page,
         "decisions": Decision.objects.filter(project=project).flagged(on),
     }
     return render(request, "cockpit/project_detail.html", context)
+
+
+#: Entries of a journal shown on one page.
+JOURNAL_PAGE_SIZE = 25
+
+
+def journal_of_page(
+    history: models.QuerySet, number: str | None
+) -> tuple[Page, list[JournalEntry]]:
+    """The page ``number`` of an object's journal, newest first, ``JOURNAL_PAGE_SIZE`` entries a
+    page (Django's ``Paginator``; a missing or bad number gives the first or last page). Two
+    queries whatever the length of the history: the count, then the page's rows plus the one
+    before them, which the oldest entry of the page is diffed against."""
+    newest_first = history.order_by("-history_date", "-history_id")
+    page = Paginator(newest_first, JOURNAL_PAGE_SIZE).get_page(number)
+    if not page.paginator.count:
+        return page, []
+    start = page.start_index() - 1
+    records = list(newest_first[start : page.end_index() + 1])
+    return page, build_journal(records)[: page.end_index() - start]
 
 
 def indicator_journal(indicator: Indicator) -> list[JournalEntry]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, QuerySet, Sum, When
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -244,10 +244,15 @@ def _communes_matrix(
     return groups, grand
 
 
-def commune_totals(strategy: Strategy, communes: list[Commune]) -> CommuneTotals:
+def commune_totals(
+    strategy: Strategy, communes: list[Commune], axis: Axis | None = None
+) -> CommuneTotals:
     """The strategy's totals of the communes matrix (what ``CommuneTotals.add`` sums over every
-    row) computed by the database: three queries, whatever the number of projects."""
+    row), or those of one axis, computed by the database: three queries, whatever the number of
+    projects."""
     projects = Project.objects.for_strategy(strategy).exclude(status=Project.Status.ABANDONED)
+    if axis is not None:
+        projects = projects.filter(axis=axis)
     per_commune = {
         commune_id: (count, budget or Decimal(0))
         for commune_id, count, budget in Project.communes.through.objects.filter(
@@ -284,14 +289,20 @@ def communes_matrix(request: HttpRequest, pk: int) -> HttpResponse:
         .with_mark(today())
         .prefetch_related(Prefetch("communes", queryset=Commune.objects.only("pk")))
     )
-    axes = list(strategy.axes.all()) if choice is None else [choice.current]
-    if choice is not None:
-        projects = projects.filter(axis=choice.current)
-    groups, grand = _communes_matrix(communes, axes, _projects_by_axis(projects))
-    if choice is not None:
+    if choice is None:
+        axes = list(strategy.axes.all())
+        groups, grand = _communes_matrix(communes, axes, _projects_by_axis(projects))
+    else:  # only the page's rows are read, in the matrix's order: abandoned projects last
+        page = (
+            projects.filter(axis=choice.current)
+            .alias(abandoned=Case(When(status=Project.Status.ABANDONED, then=1), default=0))
+            .order_by("abandoned", Length("code"), "code")
+            .select_related("measure__domain")[choice.rows]
+        )
+        current = choice.current
+        groups, grand = _communes_matrix(communes, [current], {current.pk: list(page)})
+        groups[0].totals = commune_totals(strategy, communes, current)  # all the axis's projects
         grand = commune_totals(strategy, communes)
-        for group in groups:  # the axis's totals stay those of all its projects
-            group.rows = group.rows[choice.rows]
     return render(
         request,
         "cockpit/communes.html",

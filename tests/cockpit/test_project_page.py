@@ -1,5 +1,6 @@
 """The project page: everything about a project, its fundings and its journal of changes."""
 
+import copy
 import datetime
 from decimal import Decimal
 
@@ -260,3 +261,75 @@ def test_project_page_renders_in_english(member_client, demo):
     assert '<html lang="en">' in response.content.decode()
     with translation.override("en"):
         assert member_client.get(project_url(project)).status_code == 200
+
+
+def with_history(demo, code: str, rows: int) -> Project:
+    """A project with ``rows`` history rows, bulk-created: its progress goes 0, 1, 2… a minute
+    apart, each change by the same editor."""
+    project = ProjectFactory(code=code, measure=Measure.objects.filter(strategy=demo).first())
+    created = project.history.get()
+    editor = UserFactory(first_name="Éditrice")
+    copies = []
+    for index in range(1, rows):
+        record = copy.copy(created)
+        record.history_id = None
+        record.history_type = "~"
+        record.history_user = editor
+        record.history_date = created.history_date + datetime.timedelta(minutes=index)
+        record.progress = index
+        copies.append(record)
+    project.history.model.objects.bulk_create(copies)
+    assert project.history.count() == rows
+    return project
+
+
+def test_project_journal_shows_the_25_newest_changes_and_links_to_older_ones(member_client, demo):
+    project = with_history(demo, "long", 60)
+
+    html = page(member_client, project)
+
+    assert html.count("<li>avancement (%) : 58 → 59</li>") == 1
+    assert "avancement (%) : 34 → 35" in html  # the 25th newest
+    assert "avancement (%) : 33 → 34" not in html
+    assert "Modifications 1 à 25 sur 60" in html
+    assert 'href="?page=2#journal-title" rel="next"' in html
+
+
+def test_project_journal_last_page_diffs_its_oldest_change_and_shows_the_creation(
+    member_client, demo
+):
+    project = with_history(demo, "longer", 60)
+
+    html = member_client.get(project_url(project), {"page": 2}).content.decode()
+    last = member_client.get(project_url(project), {"page": 3}).content.decode()
+
+    assert "avancement (%) : 9 → 10" in html  # the oldest of page 2, diffed against page 3's newest
+    assert "avancement (%) : 10 → 11" in html and "avancement (%) : 8 → 9" not in html
+    assert "Modifications 51 à 60 sur 60" in last and "créé par" in last
+    assert " → 1</li>" in last  # the first change, diffed against the creation
+
+
+def test_project_journal_page_links_keep_the_other_query_parameters(member_client, demo):
+    project = with_history(demo, "kept", 60)
+
+    html = member_client.get(project_url(project), {"page": 2, "vue": "x"}).content.decode()
+
+    assert 'href="?page=1&amp;vue=x#journal-title" rel="prev"' in html
+    assert 'href="?page=3&amp;vue=x#journal-title" rel="next"' in html
+
+
+@pytest.mark.parametrize("number", ["abc", "0", "-3", "99999", "1.5", ""])
+def test_project_journal_bad_page_number_shows_a_page_not_an_error(member_client, demo, number):
+    project = with_history(demo, "odd", 30)
+
+    response = member_client.get(project_url(project), {"page": number})
+
+    assert response.status_code == 200
+    assert "Modifications" in response.content.decode()
+
+
+def test_project_page_queries_are_the_same_at_5_and_1000_history_rows(member_client, demo):
+    small = queries_for(member_client, project_url(with_history(demo, "few", 5)))
+    large = queries_for(member_client, project_url(with_history(demo, "many", 1000)))
+
+    assert large == small

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -150,3 +151,29 @@ def test_the_effectiveness_model_shows_the_whole_axis(viewer_client, bench, larg
     html = viewer_client.get(url("cockpit:effectiveness", bench.strategy, "axe=2")).content
     assert b'rel="next"' not in html
     assert html.decode().count("/mesures/") >= 4
+
+
+def test_the_communes_matrix_reads_only_the_projects_of_its_page(
+    viewer_client, bench, large, monkeypatch
+):
+    monkeypatch.setattr(steering, "PAGE_ROWS", 15)
+    address = url("cockpit:communes", bench.strategy, "axe=2&page=2")
+    viewer_client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_client.get(address)
+
+    project_reads = [
+        query["sql"]
+        for query in queries
+        if 'FROM "projects_project"' in query["sql"]
+        and "COUNT(" not in query["sql"]
+        and "SUM(" not in query["sql"]
+    ]
+    assert project_reads and all("LIMIT 15 OFFSET 15" in sql for sql in project_reads)
+    (group,) = response.context["groups"]
+    ordered = Project.objects.filter(strategy=bench.strategy, axis__number=2).order_by(
+        Length("code"), "code"
+    )
+    expected = [p.code for p in ordered if p.status != "abandoned"]
+    expected += [p.code for p in ordered if p.status == "abandoned"]
+    assert [row.project.code for row in group.rows] == expected[15:30]
