@@ -54,20 +54,24 @@ def account_lock_remaining(username: str | None) -> int:
     return max(0, math.ceil(until - time.time())) if until else 0
 
 
+def count(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` of the shared cache (created for ``timeout`` seconds) and
+    return its new value."""
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout)
+        return 1
+
+
 def count_account_failure(username: str | None) -> bool:
     """Count a failed login for this user name; True when it locks (or has locked) the account."""
     if not username or not settings.ACCOUNT_FAILURE_LIMIT:
         return False
     account = _account(username)
     window = _window_seconds()
-    key = ACCOUNT_FAILURES_KEY.format(account)
-    cache.add(key, 0, window)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, window)
-        failures = 1
-    if failures < settings.ACCOUNT_FAILURE_LIMIT:
+    if count(ACCOUNT_FAILURES_KEY.format(account), window) < settings.ACCOUNT_FAILURE_LIMIT:
         return False
     # The lock lasts the window from the failure that reached the limit; later failures do not
     # extend it.
@@ -108,14 +112,7 @@ def take_login_slot() -> int:
     next minute (the ``Retry-After``)."""
     now = time.time()
     minute = int(now // RATE_WINDOW)
-    key = RATE_KEY.format(minute)
-    cache.add(key, 0, RATE_WINDOW * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, RATE_WINDOW * 2)
-        count = 1
-    if count <= settings.LOGIN_RATE_LIMIT:
+    if count(RATE_KEY.format(minute), RATE_WINDOW * 2) <= settings.LOGIN_RATE_LIMIT:
         return 0
     return max(1, math.ceil((minute + 1) * RATE_WINDOW - now))
 

@@ -383,8 +383,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cockpit.views.errors.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind N reverse proxies the client's address is the N-th from the right of X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0) or None
+# Behind N reverse proxies (DJANGO_TRUSTED_PROXY_COUNT) the client's address is the N-th from the
+# right of X-Forwarded-For, and their X-Request-ID is trusted (cockpit/logs.py).
+TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -442,7 +444,6 @@ HEALTH_TASK_MAX_WAIT_SECONDS = envint("DJANGO_HEALTH_TASK_MAX_WAIT_SECONDS", 900
 # X-Request-ID, else a new one, echoed in the response) and the user's id, never a name or an
 # address. ``cockpit.logs`` writes one record per request (DJANGO_ACCESS_LOG=0: none). Error
 # reports (mails to DJANGO_ADMINS, the debug page) leave out personal data and secrets.
-TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "").strip().lower() or (
     "text" if DEBUG else "json"
 )

@@ -23,29 +23,11 @@ case "$FAULTS_DATABASE_URL" in
   *) echo "FAULTS_DATABASE_URL must be a PostgreSQL database whose name ends with _faults" >&2; exit 2 ;;
 esac
 
-export DJANGO_DEBUG=0 COCKPIT_BENCH=1 DJANGO_ALLOWED_HOSTS=127.0.0.1
-export DJANGO_SECRET_KEY="$($PY -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')"
-export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 DJANGO_STATIC_MANIFEST=0
-# Scripted clients give no second factor and log in more than 30 times a minute: both off here.
-export DJANGO_OTP_REQUIRED=0 DJANGO_LOGIN_RATE_LIMIT=0
+. loadtest/local_production.sh
+export COCKPIT_BENCH=1 DJANGO_STATIC_MANIFEST=0
 
 fresh_database() {  # $1: DATABASE_URL; prints the id of a strategy of 500 indicators
-  if [[ $1 == postgres* ]]; then
-    DATABASE_URL=$1 $PY - <<'PYTHON'
-import os
-from urllib.parse import urlsplit
-
-import psycopg
-
-url = urlsplit(os.environ["DATABASE_URL"])
-name = url.path.lstrip("/")
-server = url._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-with psycopg.connect(server, autocommit=True) as conn:
-    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.execute(f'CREATE DATABASE "{name}"')
-PYTHON
-  fi
-  DATABASE_URL=$1 $PY manage.py migrate --noinput -v 0
+  recreate_database "$1"
 
   DATABASE_URL=$1 $PY loadtest/importer.py prepare
 }

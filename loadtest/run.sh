@@ -22,32 +22,11 @@ case "$LOAD_DATABASE_URL" in
 esac
 
 export DATABASE_URL=$LOAD_DATABASE_URL
-export DJANGO_DEBUG=0
-export DJANGO_SECRET_KEY="$($PY -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')"
-export DJANGO_ALLOWED_HOSTS=127.0.0.1
-# Plain HTTP on 127.0.0.1: no redirect to HTTPS, cookies without the Secure flag, no HSTS.
-export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
+. loadtest/local_production.sh
 export DJANGO_CONN_MAX_AGE=60
-# The secretaries log in with a password only (no authenticator app in locust): two-factor login
-# is not required here (README: "Two-factor login").
-# (and more users than the 30 logins a minute the installation takes by default: DJANGO_LOGIN_RATE_LIMIT)
-export DJANGO_OTP_REQUIRED=0 DJANGO_LOGIN_RATE_LIMIT=0
 
 echo "== A fresh database: ${LOAD_DATABASE_URL##*/}"
-$PY - <<'PYTHON'
-import os
-from urllib.parse import urlsplit
-
-import psycopg
-
-url = urlsplit(os.environ["DATABASE_URL"])
-name = url.path.lstrip("/")
-server = url._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-with psycopg.connect(server, autocommit=True) as conn:
-    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    conn.execute(f'CREATE DATABASE "{name}"')
-PYTHON
-$PY manage.py migrate --noinput -v 0
+recreate_database "$DATABASE_URL"
 $PY manage.py load_demo > /dev/null
 STRATEGY=$(COCKPIT_BENCH=1 $PY manage.py bench --populate "$LOAD_PROJECTS" --territory crans-montana | sed -n 's/^Strategy \([0-9]*\) .*/\1/p')
 $PY manage.py collectstatic --noinput -v 0

@@ -18,30 +18,10 @@ case "$DATABASE" in
 esac
 
 export DATABASE_URL=$DATABASE
-export DJANGO_DEBUG=0
-export DJANGO_SECRET_KEY="$($PY -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')"
-export DJANGO_ALLOWED_HOSTS=127.0.0.1
-# Plain HTTP on 127.0.0.1: no redirect to HTTPS, cookies without the Secure flag, no HSTS.
-export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
-# Scripted clients give no second factor and log in more than 30 times a minute: both off here.
-export DJANGO_OTP_REQUIRED=0 DJANGO_LOGIN_RATE_LIMIT=0
+. loadtest/local_production.sh
 
 echo "== A fresh database: ${DATABASE##*/}"
-$PY - <<'PYTHON'
-import os
-from urllib.parse import urlsplit
-
-import psycopg
-
-url = urlsplit(os.environ["DATABASE_URL"])
-name = url.path.lstrip("/")
-server = url._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-with psycopg.connect(server, autocommit=True) as conn:
-    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.execute(f'CREATE DATABASE "{name}"')
-PYTHON
-$PY manage.py migrate --noinput -v 0
-$PY manage.py createcachetable
+recreate_database "$DATABASE_URL"
 $PY manage.py load_demo > /dev/null
 $PY manage.py collectstatic --noinput -v 0
 
