@@ -297,6 +297,10 @@ FORMAT_MODULE_PATH = ["cockpit.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files kept by the application (STORAGES["default"]) are under DJANGO_MEDIA_ROOT; with several
+# app servers, a folder they all share (docs/OPERATIONS.md, "Several app servers"). Unset:
+# Django's default, the working directory.
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
