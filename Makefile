@@ -32,7 +32,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # apt-get as root, through sudo otherwise.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
-.PHONY: run test install lock system-deps messages compilemessages lint format check-deploy serve backup restore bench load two-servers faults clean
+.PHONY: run test install lock system-deps messages compilemessages lint format check-deploy serve backup restore bench load two-servers rss faults clean
 
 # The background tasks' worker (manage.py db_worker, reloaded when the code changes, as runserver
 # is) runs beside the server in a session of its own (setsid), so that the whole of it, reloader
@@ -143,6 +143,12 @@ load: install
 # *_load, recreated): imports previewed on one are confirmed on the other (docs/BENCHMARKS.md).
 two-servers: install
 	./loadtest/two_servers.sh
+
+# The memory of one gunicorn sync worker over the bench's pages at 10,000 projects (docs/RELIABILITY.md,
+# "Memory of a web worker"): a scratch database (a SQLite file in /tmp, or RSS_DATABASE_URL, a
+# PostgreSQL database named *_bench, recreated), dropped afterwards. RSS_ARGS="--size 1000 --keep".
+rss: install
+	$(PY) loadtest/rss.py $(RSS_ARGS)
 
 # The fault runs of docs/RELIABILITY.md (kill -9 during an import, connections terminated under
 # gunicorn, logins during an import on SQLite, 20 users without think time): FAULTS_DATABASE_URL
