@@ -255,9 +255,9 @@ def main() -> int:
         worker = worker_pid(master.pid)
         for _ in range(300):
             try:
-                urllib.request.urlopen(f"{base}/sante/?quiet", timeout=5).read()
+                urllib.request.urlopen(f"{base}/sante/?quiet", timeout=60).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
         print(f"== gunicorn on {base}: master {master.pid}, worker {worker}")
         print("   " + "; ".join(f"{key}: {value}" for key, value in machine()))

@@ -185,6 +185,20 @@ class Servers:
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
 
+    def spawn(self, name: str, *args: str) -> subprocess.Popen:
+        """``manage.py ARGS`` started in the working directory and environment of ``name``, its
+        standard input and output as text pipes (``communicate`` to wait for it)."""
+        self.tmpdir(name).mkdir(parents=True, exist_ok=True)
+        return subprocess.Popen(
+            [sys.executable, MANAGE, *args],
+            cwd=self.workdir(name),
+            env=self.env_of(name),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     def wait_until_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         for base in self.bases:
