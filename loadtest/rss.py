@@ -15,8 +15,9 @@
    Prints both, the growth and the verdict (target: under 20 MB); exit status 1 when over.
 
 ``--keep`` keeps the database (and prints its URL); ``--reuse`` uses a kept one as it is.
-``--tracemalloc``: the worker traces its allocations (loadtest/rss_gunicorn.py) and the script
-prints the 15 largest growths between the two readings, by line.
+``--tracemalloc``: the worker traces its allocations from the first reading on
+(loadtest/rss_gunicorn.py) and the script prints the 15 largest growths between the two readings,
+by line (the worker is slower meanwhile: pair it with fewer ``--requests``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import http.cookiejar
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -270,7 +272,9 @@ def main() -> int:
             begin = time.perf_counter()
             status, _body = browsers[who].get(f"{base}{url}", headers)
             if status != 200:
-                raise SystemExit(f"{url} answered {status}")
+                log.flush()
+                tail = Path(folder, "gunicorn.log").read_text(errors="replace")[-3000:]
+                raise SystemExit(f"{url} answered {status}\n{tail}")
             return time.perf_counter() - begin
 
         for _label, url, who, headers in page_list:
@@ -314,6 +318,7 @@ def main() -> int:
         master.terminate()
         master.wait(30)
         log.close()
+        shutil.rmtree(folder, ignore_errors=True)
         from django.db import connections
 
         connections.close_all()

@@ -43,21 +43,19 @@ from django.db import connection
 
 from tests.servers.harness import (
     AXES_FAILURE_LIMIT,
+    LOCKED_USER,
     LOGIN_RATE_LIMIT,
     MANAGE,
     PASSWORD,
+    RESET_EMAIL,
+    RESET_USER,
+    RQ_TERRITORY,
     Servers,
     clear_redis,
     database_url,
     free_ports,
     redis_answers,
 )
-
-#: Accounts added to the demo's: one to lock out, one that resets its password.
-LOCKED_USER = "verrou"
-RESET_USER = "oubli"
-RESET_EMAIL = "oubli@example.org"
-RQ_TERRITORY = "Territoire avant RQ"
 
 
 def pytest_collection_modifyitems(items):

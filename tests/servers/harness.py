@@ -36,6 +36,12 @@ PASSWORD = "demo"
 LOGIN_RATE_LIMIT = 20
 #: Failed logins of one user name from one address before axes locks them out.
 AXES_FAILURE_LIMIT = 3
+#: Accounts added to the demo's: one to lock out, one that resets its password.
+LOCKED_USER = "verrou"
+RESET_USER = "oubli"
+RESET_EMAIL = "oubli@example.org"
+#: The territory that the RQ smoke test renames.
+RQ_TERRITORY = "Territoire avant RQ"
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')

@@ -7,8 +7,7 @@ from __future__ import annotations
 import subprocess
 
 from strategies.models import Territory
-from tests.servers.conftest import RESET_EMAIL, RQ_TERRITORY
-from tests.servers.harness import Browser
+from tests.servers.harness import RESET_EMAIL, RQ_TERRITORY, Browser
 
 ENQUEUE = """
 from strategies.models import Territory

@@ -19,11 +19,13 @@ from axes.models import AccessAttempt
 
 from projects.models import Project
 from strategies.models import Strategy
-from tests.servers.conftest import LOCKED_USER, RESET_EMAIL, RESET_USER
 from tests.servers.harness import (
     AXES_FAILURE_LIMIT,
+    LOCKED_USER,
     LOGIN_RATE_LIMIT,
     PASSWORD,
+    RESET_EMAIL,
+    RESET_USER,
     Browser,
     hidden_fields,
     log_in,
