@@ -18,16 +18,17 @@ needed to import (those to view them, to download).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jobs import services as jobs
+from projects.models import Project
 from spreadsheets.formats import XLSX_CONTENT_TYPE
 from spreadsheets.reader import max_size
 from spreadsheets.text import file_size
@@ -36,6 +37,7 @@ from strategies.admin import StrategyAdmin
 from strategies.models import Strategy
 
 from . import uploads
+from .background import workbook_filename
 from .export import export_workbook
 from .forms import WorkbookUploadForm
 from .results import WorkbookResult
@@ -125,11 +127,19 @@ class WorkbookStrategyAdmin(StrategyAdmin):
 
     def workbook_download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         strategy = self.workbook_strategy(request, object_id, write=False)
-        name = slugify(strategy.short_name or strategy.title) or "strategie"
+        projects = Project.objects.filter(strategy=strategy).count()
+        if projects > settings.WORKBOOK_BACKGROUND_PROJECTS:
+            # A large strategy's workbook is written by the task worker (workbooks/background.py).
+            job = jobs.start(
+                request.user,
+                kind="workbook_export",
+                title=_("Classeur de la stratégie – %(strategy)s") % {"strategy": strategy},
+                strategy_id=strategy.pk,
+                back_url=reverse("admin:strategies_strategy_change", args=[strategy.pk]),
+            )
+            return redirect(job)
         response = HttpResponse(export_workbook(strategy), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="classeur-{name}-{timezone.localdate():%Y-%m-%d}.xlsx"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{workbook_filename(strategy)}"'
         return response
 
     def workbook_import_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
