@@ -192,9 +192,11 @@ def test_polling_costs_the_same_queries_whatever_the_progress(member_client, com
 
     counts = []
     for job in (small, large):
-        with CaptureQueriesContext(connections["default"]) as main:
-            with CaptureQueriesContext(connections["jobs"]) as jobs:
-                member_client.get(job.get_absolute_url(), headers=headers)
+        with (
+            CaptureQueriesContext(connections["default"]) as main,
+            CaptureQueriesContext(connections["jobs"]) as jobs,
+        ):
+            member_client.get(job.get_absolute_url(), headers=headers)
         counts.append((len(main), len(jobs)))
     assert counts[0] == counts[1]
     assert counts[0][1] == 1  # the job, read once
