@@ -336,6 +336,8 @@ JOB_NO_WORKER_SECONDS = envint("DJANGO_JOB_NO_WORKER_SECONDS", 30)
 # workbook are made in the background with a progress bar; at or below, in the request.
 PACK_BACKGROUND_PROJECTS = envint("DJANGO_PACK_BACKGROUND_PROJECTS", 2000)
 WORKBOOK_BACKGROUND_PROJECTS = envint("DJANGO_WORKBOOK_BACKGROUND_PROJECTS", 2000)
+# Above this many rows, an import's preview and its confirmation run in the background.
+IMPORT_BACKGROUND_ROWS = envint("DJANGO_IMPORT_BACKGROUND_ROWS", 5000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -62,6 +62,8 @@ class Job(models.Model):
     message = models.TextField(_("message"), blank=True)
     file_name = models.CharField(_("fichier"), max_length=300, blank=True)
     download_name = models.CharField(_("nom du téléchargement"), max_length=300, blank=True)
+    #: Where a finished job's result is shown (an import's preview), rather than downloaded.
+    result_url = models.CharField(_("page du résultat"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)

@@ -44,8 +44,13 @@ class JobFailed(Exception):
 
 @dataclass(frozen=True)
 class Output:
-    name: str  # the file name the browser saves
-    content: bytes
+    """What a job made: a file to download (``name``, ``content``); or a file that the page at
+    ``result_url`` reads (an import's preview: never downloaded); or only a ``message``."""
+
+    name: str = ""  # the file name the browser saves
+    content: bytes = b""
+    result_url: str = ""
+    message: str = ""
 
 
 Runner = Callable[[Job, "Progress"], Output]
@@ -136,7 +141,7 @@ def run(job_id: str) -> None:
         try:
             runner = KINDS[job.kind]
             output = runner(job, Progress(job))
-            file_name = save_result(job, output)
+            file_name = save_result(job, output) if output.content else ""
         except JobFailed as failure:
             fail(job, str(failure))
         except Exception:
@@ -154,6 +159,8 @@ def run(job_id: str) -> None:
                 state=Job.State.DONE,
                 file_name=file_name,
                 download_name=output.name,
+                result_url=output.result_url,
+                message=output.message,
                 finished_at=finished,
                 expires_at=finished + result_lifetime(),
             )
@@ -173,6 +180,12 @@ def save_result(job: Job, output: Output) -> str:
         if default_storage.exists(name):
             default_storage.delete(name)
         raise
+
+
+def read_result(job: Job) -> bytes:
+    """The content of a finished job's file (for the page at its ``result_url``)."""
+    with default_storage.open(job.file_name, "rb") as file:
+        return file.read()
 
 
 def fail(job: Job, message: str) -> None:

@@ -33,7 +33,10 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
     job = get_job_for_user(request, pk)
     template = "jobs/job.html#progress" if request.htmx else "jobs/job.html"
     context = {"job": job, "no_worker_seconds": settings.JOB_NO_WORKER_SECONDS}
-    return TemplateResponse(request, template, context)
+    response = TemplateResponse(request, template, context)
+    if request.htmx and job.state == Job.State.DONE and job.result_url:
+        response["HX-Redirect"] = job.result_url  # the result is a page: go there
+    return response
 
 
 @login_required
@@ -41,6 +44,8 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
 @never_cache
 def job_download(request: HttpRequest, pk) -> HttpResponse:
     job = get_job_for_user(request, pk)
+    if job.result_url:
+        raise Http404  # a result read by its page, never downloaded
     if job.state != Job.State.DONE:
         return redirect(job)
     if job.is_expired or not default_storage.exists(job.file_name):
