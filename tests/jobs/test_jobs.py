@@ -305,3 +305,12 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, commission):
     job = start(commission, kind="test_file", title="Rapport")
     response = client.get(job.get_absolute_url())
     assert response.status_code == 302 and "/comptes/login/" in response["Location"]
+
+
+def test_migrating_the_jobs_alias_of_a_shared_database_does_nothing(settings):
+    # On PostgreSQL the jobs alias is the main database: `migrate` made its table, and the other
+    # apps' data migrations would wait on the jobs connection's transaction.
+    settings.JOBS_DATABASE_SHARED = True
+    out = io.StringIO()
+    call_command("migrate", database="jobs", stdout=out)
+    assert out.getvalue() == "The jobs' database is the main one: nothing to migrate.\n"
