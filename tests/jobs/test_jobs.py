@@ -163,7 +163,7 @@ def test_a_running_job_shows_its_bar_and_polls_every_second(member_client, commi
 
     page = member_client.get(job.get_absolute_url())
     html = unescape(page.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
-    assert '<progress max="10000" value="4200">' in html
+    assert '<progress aria-label="Avancement" max="10000" value="4200">' in html
     assert "4 200 / 10 000 lignes" in html
     assert 'hx-trigger="every 1s"' in html
     assert '<meta http-equiv="refresh"' in html  # without JavaScript (in noscript)
