@@ -43,6 +43,7 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=1 DJANGO_BASE_URL='$(or $(DJANGO_BASE_URL),http://127.0.0.1:$(PORT))'
 run: install compilemessages  ## set up, migrate, load the demo territory, start the worker, serve on 127.0.0.1:8000 (PORT=…)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput --database jobs
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	$(RUN_ENV) setsid $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker' EXIT; \
@@ -111,6 +112,7 @@ WORKERS ?= 3
 serve: install compilemessages  ## migrate, collect the static files and serve with gunicorn
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "DJANGO_SECRET_KEY is not set: see README, Deployment"; exit 1; }
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput --database jobs
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn cockpit.wsgi --bind $(BIND) --workers $(WORKERS) \
 		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"

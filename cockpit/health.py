@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -62,11 +63,23 @@ def check_disk() -> dict:
     folders = {"temp": tempfile.gettempdir()}
     if settings.MEDIA_ROOT:
         folders["media"] = str(settings.MEDIA_ROOT)
-    free = {name: shutil.disk_usage(path).free // (1024 * 1024) for name, path in folders.items()}
+    free = {
+        name: shutil.disk_usage(existing(path)).free // (1024 * 1024)
+        for name, path in folders.items()
+    }
     short = [name for name, megabytes in free.items() if megabytes < minimum]
     if short:
         raise CheckFailed(f"less than {minimum} MB free: {', '.join(short)}")
     return {"free_mb": free}
+
+
+def existing(path: str) -> str:
+    """The folder itself or, before anything was written there, its nearest existing parent
+    (``MEDIA_ROOT`` is made by the first file saved into it)."""
+    folder = Path(path)
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return str(folder)
 
 
 def _age(moment: datetime | None) -> int | None:

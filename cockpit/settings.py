@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # The apps of the product, from the bottom layer up (README: "Where things live").
     "spreadsheets",
+    "jobs",
     "strategies",
     "projects",
     "indicators",
@@ -234,6 +235,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# Background jobs (jobs/): their rows, progress included, go through a connection of their own,
+# in autocommit, so that a page sees the progress of a task whose transaction is still open
+# (jobs/router.py). On PostgreSQL the same database; on SQLite a file beside the main one (the
+# task holds the main file's write lock while it imports).
+_default = DATABASES["default"]
+if _default["ENGINE"] == "django.db.backends.sqlite3":
+    _main = Path(_default["NAME"])
+    DATABASES["jobs"] = {
+        **_default,
+        "NAME": str(_main.with_name(f"{_main.stem}-jobs{_main.suffix}")),
+        "TEST": {},
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": envint("DJANGO_SQLITE_TIMEOUT", 20),
+        },
+    }
+    JOBS_DATABASE_SHARED = False
+else:
+    DATABASES["jobs"] = {
+        **_default,
+        "OPTIONS": dict(_default.get("OPTIONS", {})),
+        "TEST": dict(_default.get("TEST", {})),
+    }
+    JOBS_DATABASE_SHARED = True
+DATABASE_ROUTERS = ["jobs.router.JobsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -297,10 +323,21 @@ FORMAT_MODULE_PATH = ["cockpit.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Files kept by the application (STORAGES["default"]) are under DJANGO_MEDIA_ROOT; with several
-# app servers, a folder they all share (docs/OPERATIONS.md, "Several app servers"). Unset:
-# Django's default, the working directory.
-MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", "").strip()
+# Files the application writes (the background jobs' results, jobs/services.py) go through the
+# default storage, in MEDIA_ROOT: with two app servers, a folder both see (a shared mount;
+# docs/OPERATIONS.md, "Several app servers"). Never served as static files: downloads go through a view that checks who
+# asks.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / "media")
+# A background job's file (and its failure's message) is kept this many hours, then purged.
+JOB_RESULT_HOURS = envint("DJANGO_JOB_RESULT_HOURS", 24)
+# A job still waiting after this many seconds: its page says that no worker has taken it.
+JOB_NO_WORKER_SECONDS = envint("DJANGO_JOB_NO_WORKER_SECONDS", 30)
+# Above this many projects in the strategy, its pack (cockpit or workshop) and its strategy
+# workbook are made in the background with a progress bar; at or below, in the request.
+PACK_BACKGROUND_PROJECTS = envint("DJANGO_PACK_BACKGROUND_PROJECTS", 2000)
+WORKBOOK_BACKGROUND_PROJECTS = envint("DJANGO_WORKBOOK_BACKGROUND_PROJECTS", 2000)
+# Above this many rows, an import's preview and its confirmation run in the background.
+IMPORT_BACKGROUND_ROWS = envint("DJANGO_IMPORT_BACKGROUND_ROWS", 5000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

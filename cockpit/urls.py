@@ -70,6 +70,7 @@ urlpatterns = [
     path("public/", include((public_patterns, "cockpit"), namespace="public")),
     path("", include("prioritisation.urls")),
     path("", include("rounds.urls")),
+    path("", include("jobs.urls")),
     path("", include((cockpit_patterns, "cockpit"))),
 ]
 

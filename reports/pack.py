@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
@@ -48,12 +49,27 @@ def build_pack(
     decisions: list | None = None,
     title: str = "",
     filters: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The workbook (.xlsx bytes) of the cockpit at ``on``: today's state for ``axes`` (already
     filtered, the filters in words in ``filters``), or the state read back from the history for a
-    ``snapshot`` of a past day."""
+    ``snapshot`` of a past day. ``progress(done, total)`` after each sheet, when given (a
+    background job's bar)."""
+    steps = Steps(progress, 10 + (changes is not None) + (decisions is not None))
     with no_cyclic_collection():
-        return _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters)
+        return _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters, steps)
+
+
+class Steps:
+    """Counts the pack's steps for a progress callback (none: counts for nobody)."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total)
 
 
 @contextmanager
@@ -71,7 +87,7 @@ def no_cyclic_collection():
             gc.enable()
 
 
-def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters) -> bytes:
+def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters, step) -> bytes:
     strategy_name = str(strategy)
     book = Book(strategy_name, on, currency=strategy.territory.currency)
     book.workbook.set_properties(
@@ -96,22 +112,35 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters
         )
         total = strategy_rollup(strategy, on)
         share = data_share(strategy, on)
+    step()
     synthesis_sheet(book, strategy, on, axes, total, share, filters)
+    step()
     cockpit_sheet(book, axes, strategy)
+    step()
     effectiveness_sheet(book, axes, strategy)
+    step()
     evaluated = indicators_sheet(book, axes, operational)
     indicators = [indicator for indicator, _e in evaluated]
+    step()
     values_title, spans = values_sheet(book, indicators, on, snapshot)
+    step()
     charts_sheet(book, values_title, indicators, spans)
+    step()
     projects_sheet(book, strategy, axes)
+    step()
     if changes is not None:
         changes_sheet(book, changes)
+        step()
     if decisions is not None:
         decisions_sheet(book, decisions, on)
+        step()
 
     # Proposals and ranking, when the strategy has any.
     add_prioritisation_sheets(book, strategy, on=on, axes=axes)
-    return book.close()
+    step()
+    content = book.close()
+    step()
+    return content
 
 
 def snapshot_total(strategy: Strategy, on: datetime.date, axes: list[AxisBlock]) -> Rollup:

@@ -55,6 +55,10 @@ from spreadsheets.writes import BulkWriteMixin
 logger = logging.getLogger(__name__)
 
 
+#: Rows between two progress reports of an import (``progress`` attribute of a resource).
+PROGRESS_ROWS = 1000
+
+
 @contextlib.contextmanager
 def heap_frozen() -> Iterator[None]:
     """The objects alive when an import starts (the application, the rows read) left out of the
@@ -286,7 +290,11 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
             result.add_dataset_headers(dataset.headers)
         options = {**kwargs, "dry_run": dry_run, "using_transactions": using_transactions}
         headers, batch_size = dataset.headers, self._meta.batch_size
+        # ``progress(rows_done)``, when the caller set one (a background job's bar).
+        progress = getattr(self, "progress", None)
         for number, values in enumerate(dataset, 1):
+            if progress is not None and number % PROGRESS_ROWS == 0:
+                progress(number)
             row = dict(zip(headers, values, strict=False))
             options["row_number"] = number
             row_result = self.import_row(row, loader, **options)

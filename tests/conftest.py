@@ -70,6 +70,17 @@ def pytest_collection_modifyitems(items):
     ]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, and at the end the jobs alias's connection closed before the test
+    databases are dropped: on PostgreSQL it is a second connection to the same database
+    (jobs/router.py), which would keep it from being dropped."""
+    from django.db import connections
+
+    yield
+    connections["jobs"].close()
+
+
 @pytest.fixture(autouse=True)
 def french():
     with translation.override("fr"):

@@ -221,7 +221,7 @@ def test_a_relation_up_or_across_is_found():
 
 def test_the_layers_read_from_the_contract():
     assert LAYERS.rows[0] == ("bench",)
-    assert LAYERS.rows[-1] == ("spreadsheets",)
+    assert LAYERS.rows[-1] == ("spreadsheets", "jobs")
     assert LAYERS.may_depend("prioritisation.models", "projects.models")
     assert LAYERS.may_depend("projects.admin", "projects.models")
     assert LAYERS.may_depend("strategies.models", "django.contrib.auth.models")

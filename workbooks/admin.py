@@ -18,16 +18,20 @@ needed to import (those to view them, to download).
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jobs import services as jobs
+from jobs.models import Job
+from projects.models import Project
 from spreadsheets.formats import XLSX_CONTENT_TYPE
 from spreadsheets.reader import max_size
 from spreadsheets.text import file_size
@@ -36,8 +40,10 @@ from strategies.admin import StrategyAdmin
 from strategies.models import Strategy
 
 from . import uploads
+from .background import load_result, workbook_filename
 from .export import export_workbook
 from .forms import WorkbookUploadForm
+from .reading import declared_rows
 from .results import WorkbookResult
 from .services import SHOWN_ROWS, import_workbook
 from .sheets import sheet_specs
@@ -125,21 +131,36 @@ class WorkbookStrategyAdmin(StrategyAdmin):
 
     def workbook_download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         strategy = self.workbook_strategy(request, object_id, write=False)
-        name = slugify(strategy.short_name or strategy.title) or "strategie"
+        projects = Project.objects.filter(strategy=strategy).count()
+        if projects > settings.WORKBOOK_BACKGROUND_PROJECTS:
+            # A large strategy's workbook is written by the task worker (workbooks/background.py).
+            job = jobs.start(
+                request.user,
+                kind="workbook_export",
+                title=_("Classeur de la stratégie – %(strategy)s") % {"strategy": strategy},
+                strategy_id=strategy.pk,
+                back_url=reverse("admin:strategies_strategy_change", args=[strategy.pk]),
+            )
+            return redirect(job)
         response = HttpResponse(export_workbook(strategy), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="classeur-{name}-{timezone.localdate():%Y-%m-%d}.xlsx"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{workbook_filename(strategy)}"'
         return response
 
     def workbook_import_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         strategy = self.workbook_strategy(request, object_id, write=True)
         result = None
+        if request.method == "GET" and "job" in request.GET:
+            # The preview (or the refusal) a background job made.
+            result = self.background_result(request, strategy, request.GET["job"])
+            return self.workbook_page(request, strategy, WorkbookUploadForm(), result)
         if request.method == "POST":
             form = WorkbookUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["workbook"]
                 content = upload.read()
+                if declared_rows(content) > settings.IMPORT_BACKGROUND_ROWS:
+                    uploads.keep(request, strategy, content, upload.name)
+                    return redirect(self.import_job(request, strategy, confirm=False))
                 result = import_workbook(
                     strategy, content, user=request.user, file_name=upload.name
                 )
@@ -167,6 +188,8 @@ class WorkbookStrategyAdmin(StrategyAdmin):
         except uploads.Refused as refusal:
             messages.error(request, str(refusal))
             return redirect(import_url)
+        if declared_rows(upload.content) > settings.IMPORT_BACKGROUND_ROWS:
+            return redirect(self.import_job(request, strategy, confirm=True))
         result = import_workbook(
             strategy, upload.content, user=request.user, file_name=upload.name, confirm=True
         )
@@ -180,6 +203,47 @@ class WorkbookStrategyAdmin(StrategyAdmin):
         self.log_change(request, strategy, summary)
         messages.success(request, summary)
         return redirect(reverse("admin:strategies_strategy_change", args=[strategy.pk]))
+
+    # --- In the background (workbooks/background.py) ---------------------------------------------
+
+    def import_job(self, request: HttpRequest, strategy: Strategy, *, confirm: bool) -> Job:
+        """The job that previews (or imports) the upload this session keeps for ``strategy``."""
+        title = (
+            _("Import du classeur – %(strategy)s")
+            if confirm
+            else _("Aperçu du classeur – %(strategy)s")
+        )
+        return jobs.start(
+            request.user,
+            kind="workbook_import",
+            title=title % {"strategy": strategy},
+            params={"token": uploads.token_of(request, strategy), "confirm": confirm},
+            strategy_id=strategy.pk,
+            unit=Job.Unit.ROWS,
+            back_url=reverse("admin:strategies_strategy_workbook_import", args=[strategy.pk]),
+        )
+
+    def background_result(
+        self, request: HttpRequest, strategy: Strategy, job_id: str
+    ) -> WorkbookResult:
+        """The result of this user's finished import job for ``strategy``; 404 otherwise."""
+        try:
+            job_uuid = uuid.UUID(job_id)
+        except ValueError:
+            raise Http404 from None
+        job = (
+            Job.objects.for_user(request.user)
+            .filter(pk=job_uuid, kind="workbook_import", strategy_id=strategy.pk)
+            .filter(state=Job.State.DONE)
+            .exclude(file_name="")
+            .first()
+        )
+        if job is None or job.is_expired:
+            raise Http404
+        try:
+            return load_result(jobs.read_result(job))
+        except (OSError, ValueError):
+            raise Http404 from None
 
     def workbook_page(
         self,

@@ -12,7 +12,7 @@ strategy holds, and the import checks every cell anyway.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 from django.db.models.functions import Length
@@ -71,16 +71,27 @@ def rows_of(kind: str, strategy: Strategy) -> QuerySet:
     )
 
 
-def export_workbook(strategy: Strategy) -> bytes:
-    """The strategy's workbook (xlsx bytes)."""
+def export_workbook(
+    strategy: Strategy, progress: Callable[[int, int], None] | None = None
+) -> bytes:
+    """The strategy's workbook (xlsx bytes); ``progress(done, total)`` after each sheet, when
+    given (a background job's bar)."""
     specs = sheet_specs(strategy.levels)
+    total = len(specs) + 3
     book = Book(str(strategy), timezone.localdate(), constant_memory=True)
     write_guide(book, strategy, specs)
     write_strategy_sheet(book, strategy)
+    if progress:
+        progress(2, total)
     by_kind = {spec.kind: spec for spec in specs}
-    for spec in specs:
+    for done, spec in enumerate(specs, start=3):
         write_data_sheet(book, strategy, spec, by_kind)
-    return book.close()
+        if progress:
+            progress(done, total)
+    content = book.close()
+    if progress:
+        progress(total, total)
+    return content
 
 
 def write_strategy_sheet(book: Book, strategy: Strategy) -> None:

@@ -19,6 +19,7 @@ end), so that the next sheets are checked against them and the preview lists eve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -58,9 +59,11 @@ def import_workbook(
     user=None,
     file_name: str = "",
     confirm: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> WorkbookResult:
     """Import the workbook ``data`` into ``strategy``: a preview (nothing kept), or, with
-    ``confirm``, the import itself, committed only when every row of every sheet is good."""
+    ``confirm``, the import itself, committed only when every row of every sheet is good.
+    ``progress(rows_done, rows)`` now and then, when given (a background job's bar)."""
     result = WorkbookResult(confirmed=confirm)
     try:
         sheets = read_workbook(data)
@@ -75,9 +78,9 @@ def import_workbook(
     keep = False
     try:
         with transaction.atomic():
-            WorkbookImport(strategy, plan, result, user=user, file_name=file_name).run(
-                write_leaves=confirm
-            )
+            WorkbookImport(
+                strategy, plan, result, user=user, file_name=file_name, progress=progress
+            ).run(write_leaves=confirm)
             keep = confirm and result.ok
             if not keep:
                 transaction.set_rollback(True)
@@ -92,8 +95,19 @@ class WorkbookImport:
     """The steps of one import inside its transaction (see the module's docstring)."""
 
     def __init__(
-        self, strategy: Strategy, plan: Plan, result: WorkbookResult, *, user, file_name: str
+        self,
+        strategy: Strategy,
+        plan: Plan,
+        result: WorkbookResult,
+        *,
+        user,
+        file_name: str,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        self.progress = progress
+        #: Rows of the sheets imported so far, of all of them (the progress bar's).
+        self.rows_done = 0
+        self.rows_total = sum(len(planned.rows) for planned in plan.sheets)
         self.strategy = strategy
         self.plan = plan
         self.result = result
@@ -107,6 +121,8 @@ class WorkbookImport:
             return
         for planned in self.plan.sheets:
             self.import_sheet(planned, dry_run=planned.spec.kind in LEAVES and not write_leaves)
+        if self.progress is not None:
+            self.progress(self.rows_total, self.rows_total)
 
     @property
     def reason(self) -> str:
@@ -157,9 +173,16 @@ class WorkbookImport:
         rows, keys = self.rows_to_check(planned)
         if not len(rows):
             return
-        outcome = self.resource(planned).import_data(
+        resource = self.resource(planned)
+        if self.progress is not None:
+            done, total = self.rows_done, self.rows_total
+            resource.progress = lambda rows: self.progress(done + rows, total)
+        outcome = resource.import_data(
             rows, dry_run=dry_run, use_transactions=True, file_name=self.file_name
         )
+        self.rows_done += len(planned.rows)
+        if self.progress is not None:
+            self.progress(self.rows_done, self.rows_total)
         report.new = outcome.counts["new"]
         report.changed = outcome.counts["update"]
         report.unchanged = outcome.counts["skip"]

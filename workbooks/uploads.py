@@ -45,6 +45,22 @@ def keep(request: HttpRequest, strategy: Strategy, content: bytes, name: str) ->
     request.session[SESSION_KEY] = references
 
 
+def token_of(request: HttpRequest, strategy: Strategy) -> str | None:
+    """The signed reference of the upload kept for ``strategy`` (a background job takes the
+    upload with it, outside the session)."""
+    token = request.session.get(SESSION_KEY, {}).get(str(strategy.pk))
+    return token if isinstance(token, str) else None
+
+
+def take_for_job(token: str, *, user, strategy: Strategy) -> Upload:
+    """The upload of ``token`` for a background job run for ``user``; ``Refused`` otherwise."""
+    try:
+        content, kept = shared.take(token, user=user, strategy=strategy, kind=KIND)
+    except shared.RefusedUpload as refusal:
+        raise Refused(str(refusal)) from None
+    return Upload(content, kept.get("file", ""))
+
+
 def take(request: HttpRequest, strategy: Strategy) -> Upload:
     """The upload this user's session keeps for ``strategy``, intact; ``Refused`` otherwise."""
     token = request.session.get(SESSION_KEY, {}).get(str(strategy.pk))

@@ -14,7 +14,8 @@ Exact by design: a backup then a restore gives every covered table back row for 
 
 What a backup covers (``covered_models``): every table of every installed app, history included,
 except ``EXCLUDED``: sessions, django-axes' failed logins and lockouts, and the task queue
-(``django_tasks_db``, whose queued mails would be sent again). A restore empties those.
+(``django_tasks_db``, whose queued mails would be sent again) with the background jobs'
+progress (``jobs``, their own database alias). A restore empties those of the main database.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 #: Left out of a backup (and emptied by a restore): short-lived or security records.
-EXCLUDED = ("sessions", "axes", "django_tasks_db")
+EXCLUDED = ("sessions", "axes", "django_tasks_db", "jobs")
 
 
 def covered_models(using: str = DEFAULT_DB_ALIAS) -> list[type[Model]]:
