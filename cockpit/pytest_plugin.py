@@ -20,3 +20,8 @@ os.environ.setdefault("DJANGO_OTP_REQUIRED", "0")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 # The benchmark harness is installed for its own tests (tests/bench/).
 os.environ.setdefault("COCKPIT_BENCH", "1")
+# Files the suite's jobs keep (STORAGES["default"]) go to a temporary folder, never the checkout.
+if "DJANGO_MEDIA_ROOT" not in os.environ:
+    import tempfile
+
+    os.environ["DJANGO_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="cockpit-tests-media-")
