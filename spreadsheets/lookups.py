@@ -46,6 +46,9 @@ class ScopedLookupWidget(widgets.ForeignKeyWidget):
     A cell may hold a label as the template's lists show it, "m1 – Mobilité douce" (or with a
     hyphen): it names m1 when the text before the dash is a key of the scope."""
 
+    #: Its reading depends on the cell alone (``spreadsheets.cells``).
+    cell_only = True
+
     def __init__(
         self,
         model: type[models.Model],

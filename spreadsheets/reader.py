@@ -71,6 +71,19 @@ class SheetRows(tablib.Dataset):
     def __iter__(self) -> Iterator[tuple]:
         return iter(self._data)
 
+    def kept(self) -> tuple:
+        """What rebuilds these rows (``from_kept``): plain lists and tuples, which pickle fast."""
+        return (list(self.headers), self._data, self.line_numbers, self.formulas_without_value)
+
+    @classmethod
+    def from_kept(cls, kept: tuple) -> SheetRows:
+        headers, rows, line_numbers, formulas = kept
+        if not isinstance(rows, list) or len(rows) != len(line_numbers):
+            raise ValueError("rows and line numbers differ")
+        dataset = cls(list(headers), rows, list(line_numbers))
+        dataset.formulas_without_value = bool(formulas)
+        return dataset
+
     def __getitem__(self, key):
         if isinstance(key, int | slice):
             return self._data[key]

@@ -35,10 +35,12 @@ from import_export import exceptions, fields, resources
 from import_export.results import RowResult
 from import_export.utils import atomic_if_using_transaction
 
+from spreadsheets.cells import CellCleaner
 from spreadsheets.columns import ColumnsMixin
 from spreadsheets.constraints import RowConstraint, fold_key
 from spreadsheets.existing import BusinessKeyInstanceLoader, ExistingRows
 from spreadsheets.formulas import FormulaWithoutValue
+from spreadsheets.instances import InstanceFactory, forward_foreign_key, set_related
 from spreadsheets.lookups import ScopedLookupWidget
 from spreadsheets.results import (
     Change,
@@ -131,6 +133,8 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self._repr = ""
         self._new_rows = 0
         self._updated_rows = 0
+        self._cells = CellCleaner([])
+        self._columns: list[tuple[fields.Field, str, str, Any]] = []
 
     @classmethod
     def get_row_result_class(cls):
@@ -216,7 +220,7 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         values = []
         for field in self.key_fields:
             try:
-                value = field.widget.clean(row.get(field.column_name), row=row)
+                value = self._cells.clean(field, row.get(field.column_name), row)
             except ValueError:
                 return None
             if value in (None, ""):
@@ -340,6 +344,12 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         dataset.headers = self.canonical_headers(dataset.headers or [])
         present = set(dataset.headers)
         self._present = [field for field in self.diff_fields if field.column_name in present]
+        self._cells = CellCleaner(self.diff_fields)
+        model = self._meta.model
+        self._columns = [
+            (field, field.attribute, field.column_name, forward_foreign_key(model, field.attribute))
+            for field in self._present
+        ]
         self._line_numbers = getattr(dataset, "line_numbers", None)
         self._formulas_without_value = getattr(dataset, "formulas_without_value", False)
         self._formula_columns = []
@@ -416,8 +426,12 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         self._repr = ""
         self.current_key = self.row_key(row)
 
+    @functools.cached_property
+    def new_instance(self) -> InstanceFactory:
+        return InstanceFactory(self._meta.model)
+
     def init_instance(self, row=None):
-        instance = self._meta.model()
+        instance = self.new_instance()
         if self.scope_field:
             setattr(instance, self.scope_field, self.scope)
         return instance
@@ -436,9 +450,9 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         pending = {}
         known = self._key_values
         uncomputed = self.report_formulas(errors) if self._formula_columns else ()
-        for field in self._present:
-            attribute = field.attribute
-            if field.column_name in uncomputed:
+        cells, m2m = self._cells, self.m2m_attributes
+        for field, attribute, column, foreign_key in self._columns:
+            if column in uncomputed:
                 continue
             if attribute in known:
                 if instance.pk is not None:
@@ -446,13 +460,17 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
                 value = known[attribute]
             else:
                 try:
-                    value = field.widget.clean(row[field.column_name], row=row)
+                    value = cells.clean(field, row[column], row)
                 except ValueError as error:
                     errors[attribute] = [ValidationError(str(error), code="invalid")]
                     continue
-            if attribute in self.m2m_attributes:
+            if attribute in m2m:
                 pending[attribute] = value
-            elif value is not None or field.saves_null_values:
+            elif value is None and not field.saves_null_values:
+                continue
+            elif foreign_key is not None:
+                set_related(instance, foreign_key, value)
+            else:
                 setattr(instance, attribute, value)
         instance._import_m2m = pending
         key = self.current_key

@@ -31,6 +31,10 @@ from import_export.tmp_storages import BaseStorage
 CACHE = "uploads"
 KEY_PREFIX = "upload-"
 SALT = "spreadsheets.uploads.reference"
+#: The rows read from an upload, kept beside it under the digest of its content
+#: (``keep_rows``); the version changes whenever ``spreadsheets.reader`` reads a file differently,
+#: so that rows read by an older reader are never used.
+ROWS_PREFIX = "rows-1-"
 
 
 class RefusedUpload(Exception):
@@ -69,10 +73,28 @@ class SharedUploadStorage(BaseStorage):
         data = caches[CACHE].get(self._key())
         if data is None:
             raise FileNotFoundError(self.name)
+        self.sha256 = digest(data)
         return data
 
     def remove(self) -> None:
-        caches[CACHE].delete(self._key())
+        """The file, and the rows kept with it when it was read by this storage."""
+        keys = [self._key()]
+        if getattr(self, "sha256", None):
+            keys.append(ROWS_PREFIX + self.sha256)
+        caches[CACHE].delete_many(keys)
+
+
+def keep_rows(content: bytes, rows: tuple) -> None:
+    """The rows read from an upload (what ``spreadsheets.formats.SpreadsheetFile`` makes of it),
+    kept as long as the upload, so that its confirmation does not read the file again. They are
+    found by the digest of the content: only the server writes this storage, and a content has
+    one reading."""
+    caches[CACHE].set(ROWS_PREFIX + digest(content), rows, timeout=max_age() + 60)
+
+
+def kept_rows(content: bytes) -> tuple | None:
+    """The rows ``keep_rows`` kept for this content, or None."""
+    return caches[CACHE].get(ROWS_PREFIX + digest(content))
 
 
 def reference(name: str, *, user, strategy, kind: str, **extra: Any) -> str:
@@ -164,4 +186,6 @@ def discard(token: str) -> None:
     except (signing.BadSignature, ValueError, TypeError):
         return
     if isinstance(payload, dict) and valid_name(str(payload.get("name", ""))):
-        SharedUploadStorage(name=payload["name"]).remove()
+        storage = SharedUploadStorage(name=payload["name"])
+        storage.sha256 = str(payload.get("sha256") or "")
+        storage.remove()

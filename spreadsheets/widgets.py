@@ -22,6 +22,9 @@ class TextWidget(widgets.CharWidget):
     """Text as typed, trimmed; an empty cell is an empty text; a number typed in a text column (a
     code "12") is read as the text "12"."""
 
+    #: Its reading depends on the cell alone (``spreadsheets.cells``).
+    cell_only = True
+
     def __init__(self, **kwargs) -> None:
         super().__init__(allow_blank=True, **kwargs)
 
@@ -43,6 +46,9 @@ class TextWidget(widgets.CharWidget):
 
 class DateWidget(widgets.Widget):
     """A date: a date cell of the spreadsheet, or text as dd.mm.yyyy or ISO (yyyy-mm-dd)."""
+
+    #: Its reading depends on the cell alone (``spreadsheets.cells``).
+    cell_only = True
 
     def clean(self, value, row=None, **kwargs) -> datetime.date | None:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -75,6 +81,9 @@ class DecimalWidget(widgets.Widget):
     """A number: a number cell, or text with a comma or a point as decimal separator, spaces or
     apostrophes between thousands, and an optional unit (%, CHF, €). ``unknown`` is a text that
     stands for "no value" (the indicators' "?" for an unknown baseline)."""
+
+    #: Its reading depends on the cell alone (``spreadsheets.cells``).
+    cell_only = True
 
     UNITS = ("%", "chf", "fr.", "€", "eur")
     #: "money" for amounts (shown with two decimals in the spreadsheet), else a plain number.
@@ -149,6 +158,9 @@ class DecimalWidget(widgets.Widget):
 class IntegerWidget(DecimalWidget):
     """A whole number (a percentage of progress: "45", "45 %")."""
 
+    #: Its reading depends on the cell alone (``spreadsheets.cells``).
+    cell_only = True
+
     def clean(self, value, row=None, **kwargs) -> int | None:
         number = super().clean(value, row, **kwargs)
         if number is None:
@@ -176,6 +188,9 @@ class ChoiceWidget(widgets.Widget):
 
     An empty cell gives ``empty``: None leaves the row's current value (the model's default on a
     new row) when the field does not save nulls; "" clears an optional choice."""
+
+    #: Its reading depends on the cell alone (``spreadsheets.cells``).
+    cell_only = True
 
     def __init__(
         self,

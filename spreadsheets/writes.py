@@ -1,6 +1,7 @@
 """The bulk writes of an import: rows created and updated a thousand at a time, each batch in its
 own savepoint, with their history records and their many-to-many links (``BulkWriteMixin``,
-mixed into ``spreadsheets.resources.SpreadsheetResource``)."""
+mixed into ``spreadsheets.resources.SpreadsheetResource``); new rows inserted by
+``spreadsheets.inserts``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import connections, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from spreadsheets.history import copy_to_history
+from spreadsheets.inserts import insert_new_rows
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,9 @@ class BulkWriteMixin:
         def write(instances) -> None:
             using = self.get_db_connection_name()
             if connections[using].features.can_return_rows_from_bulk_insert:
-                self._meta.model._default_manager.bulk_create(instances, batch_size=batch_size)
+                insert_new_rows(
+                    self._meta.model, instances, using=using, batch_size=batch_size or 1000
+                )
                 self.record_history(instances, "+")
             else:  # pragma: no cover - SQLite and PostgreSQL return the new ids
                 bulk_create_with_history(

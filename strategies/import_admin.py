@@ -244,12 +244,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     def write_to_tmp_storage(self, import_file, input_format):
         """The upload kept for the confirmation, in import-export's temporary storage (the
-        shared ``SharedUploadStorage`` of the settings); the preview imports the rows the form has
-        read already (see ``SpreadsheetFile``)."""
+        shared ``SharedUploadStorage`` of the settings), with the rows the form has read already:
+        the preview imports them, and the confirmation too (see ``SpreadsheetFile``)."""
         tmp_storage = super().write_to_tmp_storage(import_file, input_format)
         read = getattr(import_file, "spreadsheet", None)
         if read is not None and hasattr(input_format, "remember"):
-            input_format.remember(*read)
+            input_format.remember(*read, keep=True)
         return tmp_storage
 
     def add_data_read_fail_error_to_form(self, form, error) -> None:

@@ -30,6 +30,9 @@ def themes_widget() -> ScopedNamesWidget:
 class AxisWidget(ScopedLookupWidget):
     """An axis by its number: « 2 », « 2.0 » or « Axe 2 » (what the template's list shows)."""
 
+    #: Its reading depends on the cell alone (``spreadsheets.cells``).
+    cell_only = True
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, str):
             digits = re.fullmatch(r"\D*?(\d+)(?:\s*[:–-].*)?", value.strip(), flags=re.S)

@@ -1,13 +1,18 @@
 """The import benchmark's functions run (at a tiny size) as ``manage.py bench_import`` and a general
 benchmark call them, so that they cannot rot."""
 
+import io
+
 from bench.import_bench import (
+    ImportBenchmark,
+    Phase,
     bench_admin_import,
     build_strategy,
     machine,
     project_rows,
     value_rows,
 )
+from bench.management.commands.bench_import import TARGET_VALUES, VALUES_LABEL, Command
 from indicators.models import IndicatorValue
 from projects.models import Project
 from tests.factories import UserFactory
@@ -42,3 +47,26 @@ def test_the_value_import_benchmark_runs(db):
     assert result.counts["aperçu"]["new"] == 30
     assert IndicatorValue.objects.filter(indicator__strategy=strategy).count() == 30
     assert "cœurs" in machine()
+
+
+def value_benchmark(seconds: float, peak_mb: float) -> ImportBenchmark:
+    phases = [
+        Phase("aperçu", seconds / 2, seconds / 2, 10, peak_mb),
+        Phase("confirmation", seconds / 2, seconds / 2, 100, peak_mb - 10),
+    ]
+    return ImportBenchmark(VALUES_LABEL, TARGET_VALUES, 1, phases)
+
+
+def test_the_value_import_target_is_printed_met_or_missed():
+    out = io.StringIO()
+    command = Command(stdout=out, no_color=True)
+
+    command.target_line(value_benchmark(9.5, 150))
+    command.target_line(value_benchmark(12.5, 150))
+    command.target_line(value_benchmark(9.5, 230))
+
+    lines = out.getvalue().splitlines()
+    target = "import of 100,000 values (preview + confirmation) under 12 s and 200 MB"
+    assert lines[0].startswith(f"- [x] {target}: 9.5 s")
+    assert lines[1].startswith(f"- [ ] {target}: 12.5 s")
+    assert lines[2].startswith(f"- [ ] {target}: 9.5 s") and lines[2].endswith("230 MB")

@@ -189,13 +189,40 @@ def test_a_preview_on_one_server_is_confirmed_on_another(demo, empty_temp_folder
 
     preview = upload(server_a, Project, demo, new_project_file())
 
-    assert cache_rows() == before + 1
+    assert cache_rows() == before + 2  # the file, and the rows read from it
     assert list(empty_temp_folder.iterdir()) == []
     done = server_b.post(admin_url(Project, "process_import"), confirmation_data(preview))
     assert done.status_code == 302
     assert Project.objects.get(strategy=demo, code="p90").title == "Nouveau projet"
     assert cache_rows() == before
     assert list(empty_temp_folder.iterdir()) == []
+
+
+def test_the_confirmation_imports_the_rows_read_at_the_preview(secretariat, demo):
+    """The rows read at the preview are kept with the upload (under the digest of its content):
+    the confirmation, on any server, imports them without reading the file again."""
+    content = new_project_file()
+    preview = upload(secretariat, Project, demo, content)
+    headers, rows, lines, formulas = uploads.kept_rows(content)
+    assert rows == [("p90", "Nouveau projet", "m1")]
+    # Rows kept by the server are what the confirmation imports: changed here to tell them from
+    # the file's.
+    uploads.keep_rows(content, (headers, [("p90", "Lu à l'aperçu", "m1")], lines, formulas))
+
+    assert confirm(secretariat, Project, preview).status_code == 302
+
+    assert Project.objects.get(strategy=demo, code="p90").title == "Lu à l'aperçu"
+    assert uploads.kept_rows(content) is None
+
+
+def test_the_confirmation_reads_the_file_again_without_its_kept_rows(secretariat, demo):
+    content = new_project_file()
+    preview = upload(secretariat, Project, demo, content)
+    caches[uploads.CACHE].delete(uploads.ROWS_PREFIX + uploads.digest(content))
+
+    assert confirm(secretariat, Project, preview).status_code == 302
+
+    assert Project.objects.get(strategy=demo, code="p90").title == "Nouveau projet"
 
 
 def test_a_vanished_preview_file_gets_a_message(secretariat, demo):
