@@ -73,7 +73,8 @@ def no_cyclic_collection():
 
 def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters) -> bytes:
     strategy_name = str(strategy)
-    book = Book(strategy_name, on, currency=strategy.territory.currency)
+    # Row by row to disk: a pack of 10,000 projects does not hold its cells in memory.
+    book = Book(strategy_name, on, constant_memory=True, currency=strategy.territory.currency)
     book.workbook.set_properties(
         {
             "title": title
@@ -101,8 +102,8 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters
     effectiveness_sheet(book, axes, strategy)
     evaluated = indicators_sheet(book, axes, operational)
     indicators = [indicator for indicator, _e in evaluated]
-    values_title, spans = values_sheet(book, indicators, on, snapshot)
-    charts_sheet(book, values_title, indicators, spans)
+    values_title, spans, history = values_sheet(book, indicators, on, snapshot)
+    charts_sheet(book, values_title, indicators, spans, history)
     projects_sheet(book, strategy, axes)
     if changes is not None:
         changes_sheet(book, changes)
