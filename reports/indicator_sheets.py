@@ -15,6 +15,8 @@ from spreadsheets.xlsx import (
     TITLE,
     Book,
     Column,
+    excel_serial,
+    excel_value,
     number_or_unknown,
     percent,
     write_table,
@@ -102,10 +104,11 @@ def values_sheet(
     indicators: list[Indicator],
     on: datetime.date,
     snapshot: Snapshot | None = None,
-) -> tuple[str, dict[int, tuple[int, int]]]:
+) -> tuple[str, dict[int, tuple[int, int]], dict[int, list]]:
     """Every value of ``indicators`` up to ``on`` (as known at the end of that day for a
     snapshot), grouped by indicator in their order, oldest first (one query). Returns the sheet's
-    title and the rows of each indicator's values, for the charts."""
+    title, the rows of each indicator's values and those values (date, value, …) by indicator,
+    for the charts."""
     by_indicator: dict[int, list[tuple]] = defaultdict(list)
     if snapshot is None:
         values = (
@@ -136,13 +139,20 @@ def values_sheet(
             for rest in by_indicator.get(indicator.pk, ())
         ),
     )
-    return sheet.title, spans
+    return sheet.title, spans, by_indicator
 
 
 def charts_sheet(
-    book: Book, values_title: str, indicators: list[Indicator], spans: dict[int, tuple]
+    book: Book,
+    values_title: str,
+    indicators: list[Indicator],
+    spans: dict[int, tuple],
+    history: dict[int, list],
 ) -> None:
-    """One line chart (dates on x) per strategic indicator that has values."""
+    """One line chart (dates on x) per strategic indicator that has values. Each series refers
+    to its rows of the values sheet and carries their values too (``history``): the cache a
+    spreadsheet shows before it recalculates, which XlsxWriter cannot read back from a sheet
+    written in ``constant_memory`` mode."""
     sheet = book.sheet(_("Graphiques"), [])
     sheet.put(1, 1, _("Évolution des indicateurs stratégiques"), TITLE)
     source = "'" + values_title.replace("'", "''") + "'"
@@ -151,6 +161,7 @@ def charts_sheet(
         if indicator.level != Indicator.Level.STRATEGIC or indicator.pk not in spans:
             continue
         first, last = spans[indicator.pk]
+        points = history[indicator.pk]
         chart = book.workbook.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
         chart.set_title({"name": f"{indicator.code} – {indicator.name}"[:120]})
         chart.set_style(13)
@@ -165,6 +176,8 @@ def charts_sheet(
                 "name": indicator.code,
                 "categories": f"={source}!$B${first}:$B${last}",
                 "values": f"={source}!$C${first}:$C${last}",
+                "categories_data": [excel_serial(when) for when, *_rest in points],
+                "values_data": [excel_value(value) for _when, value, *_rest in points],
                 "marker": {"type": "circle"},
             }
         )

@@ -89,7 +89,8 @@ def no_cyclic_collection():
 
 def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters, step) -> bytes:
     strategy_name = str(strategy)
-    book = Book(strategy_name, on, currency=strategy.territory.currency)
+    # Row by row to disk: a pack of 10,000 projects does not hold its cells in memory.
+    book = Book(strategy_name, on, constant_memory=True, currency=strategy.territory.currency)
     book.workbook.set_properties(
         {
             "title": title
@@ -122,9 +123,9 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters
     evaluated = indicators_sheet(book, axes, operational)
     indicators = [indicator for indicator, _e in evaluated]
     step()
-    values_title, spans = values_sheet(book, indicators, on, snapshot)
+    values_title, spans, history = values_sheet(book, indicators, on, snapshot)
     step()
-    charts_sheet(book, values_title, indicators, spans)
+    charts_sheet(book, values_title, indicators, spans, history)
     step()
     projects_sheet(book, strategy, axes)
     step()

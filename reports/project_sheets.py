@@ -70,9 +70,16 @@ def project_relations(strategy_id: int) -> tuple[dict, dict, dict]:
     return fundings, communes, themes
 
 
-def funding_text(funder: str, amount: Decimal, secured: bool) -> str:
-    state = _("acquis") if secured else _("non acquis")
-    return f"{funder} {format_number(amount)} ({state})"
+def fundings_text(fundings, amounts: dict[Decimal, str], states: tuple[str, str]) -> str:
+    """A project's fundings, one a line: « Canton 2 000 000 (acquis) », each amount formatted
+    once per sheet (``amounts``), ``states`` the words for not secured and secured."""
+    lines = []
+    for funder, amount, secured in fundings:
+        text = amounts.get(amount)
+        if text is None:
+            text = amounts[amount] = format_number(amount)
+        lines.append(f"{funder} {text} ({states[secured]})")
+    return "\n".join(lines)
 
 
 def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> None:
@@ -81,6 +88,8 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
     budget_kinds = {value: str(label) for value, label in Project.BudgetKind.choices}
     yes, no = yes_no(True), yes_no(False)
     mark_texts: dict[tuple[Mark, str, bool], str] = {}
+    amounts: dict[Decimal, str] = {}
+    states = (_("non acquis"), _("acquis"))
     levels = strategy.levels
     drop = () if strategy.uses_measures else (3,)
     columns = level_columns(
@@ -118,12 +127,12 @@ def projects_sheet(book: Book, strategy: Strategy, axes: list[AxisBlock]) -> Non
                     statuses.get(project.status, project.status),
                     mark_texts[key],
                     yes if late else no,
-                    None if project.progress is None else Decimal(project.progress) / 100,
+                    None if project.progress is None else project.progress / 100,
                     project.budget_planned,
                     project.budget_committed,
                     project.budget_spent,
                     budget_kinds.get(project.budget_kind, project.budget_kind),
-                    "\n".join(funding_text(*funding) for funding in own),
+                    fundings_text(own, amounts, states),
                     sum((amount for _f, amount, _s in own), Decimal(0)) if own else None,
                 ],
                 fills,

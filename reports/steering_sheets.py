@@ -23,7 +23,6 @@ from projects.models import (
 )
 from spreadsheets.xlsx import (
     BAND,
-    BODY,
     DATE_FORMAT,
     GROUP_COLOUR,
     LABEL,
@@ -46,10 +45,10 @@ from strategies.models import Strategy
 
 from .cells import (
     AFTER_HORIZON_FILL,
+    after_horizon_of,
     fill,
     level_columns,
-    level_row,
-    mark_text,
+    mark_words,
     project_mark,
     status_text,
     target_of,
@@ -216,62 +215,95 @@ def cockpit_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -> None
     for title, first, last in groups:
         sheet.merge(1, first, last, title, group)
     table = Table(sheet, columns, header_at=2)
+    marks: dict[tuple[Mark, str, bool], str] = {}
+    uses_measures = strategy.uses_measures
+    no_measure = [None] * len(MEASURE_COLUMNS)
     for block in axes:
         table.last_row += 1
         sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
-        span = None  # the measure being written: its first and last rows, its cells
-        for steering_row in block.rows:
-            values: list[Any] = [None] * width
-            fills: dict[int, str] = {}
-            indicator, evaluation = steering_row.indicator, steering_row.evaluation
-            if indicator is not None and evaluation is not None:
-                name = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
-                values[0:7] = [
-                    indicator.code,
-                    name,
-                    number_or_unknown(indicator.baseline_value),
-                    target_of(indicator),
-                    evaluation.value if evaluation.value is not None else "–",
-                    percent(evaluation.attainment),
-                    status_with_age(evaluation),
-                ]
-                fills[7] = fill(evaluation.status)
-            measure = steering_row.measure
-            spanned = measure is not None and steering_row.measure_rowspan > 1
-            if measure is not None:
-                values[7:10] = [measure.code, measure.title, measure.objective_code]
-            project = steering_row.project
-            if project is not None:
-                values[10:17] = [
-                    project.code,
-                    project.title,
-                    project.priority,
-                    project.lead,
-                    project.start_date,
-                    project.end_date,
-                    mark_text(project),
-                ]
-                fills[17] = fill(project_mark(project))
-            values, fills = level_row(values, fills, drop)
-            row = table.add(values, fills, skip_height=MEASURE_COLUMNS if spanned else ())
-            if spanned:
-                span = (row, row + steering_row.measure_rowspan - 1, values[7:10])
-            if span is not None and row == span[1]:
-                merge_down(sheet, *span)
-                span = None
+        indicators = iter(block.indicators)
+        # The rows of ``AxisBlock.rows``, without their links: each measure over its projects
+        # (one row when it has none), the axis's strategic indicators down the left side, and
+        # rows of indicators alone when they outnumber the projects' rows.
+        for measure_block in block.measures:
+            measure, projects = measure_block.measure, measure_block.projects
+            span = max(1, len(projects))
+            first = table.last_row + 1
+            for index in range(span):
+                values, fills = indicator_cells(next(indicators, None))
+                if uses_measures:
+                    if index == 0 and measure is not None:
+                        values += [measure.code, measure.title, measure.objective_code]
+                    else:
+                        values += no_measure
+                if index < len(projects):
+                    cells, mark = project_cells(projects[index], marks)
+                    values += cells
+                    fills[len(values)] = fill(mark)
+                else:
+                    values += NO_PROJECT
+                spanned = uses_measures and measure is not None and span > 1
+                table.add(values, fills, skip_height=MEASURE_COLUMNS if spanned else ())
+            if uses_measures and measure is not None and span > 1:
+                texts = [measure.code, measure.title, measure.objective_code]
+                merge_down(sheet, first, table.last_row, texts)
+        for pair in indicators:
+            values, fills = indicator_cells(pair)
+            table.add(values + [None] * (width - len(values)), fills)
     table.end(title_rows="1:2")
     sheet.data_bar(6, 3, table.last_row)
 
 
-def merge_down(sheet: Sheet, first: int, last: int, values: Sequence[Any]) -> None:
-    """Merge the measure's cells over the rows of its projects; when their text needs more height
-    than those rows have, the last row grows."""
-    for column, value in zip(MEASURE_COLUMNS, values, strict=True):
-        sheet.merge(first, column, column, value, BODY, last_row=last)
+#: The project's side of a row without a project.
+NO_PROJECT = [None] * 7
+
+
+def indicator_cells(pair) -> tuple[list[Any], dict[int, str]]:
+    """The left side of a steering row: a strategic indicator evaluated, or nothing."""
+    if pair is None:
+        return [None] * 7, {}
+    indicator, evaluation = pair
+    name = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+    return [
+        indicator.code,
+        name,
+        number_or_unknown(indicator.baseline_value),
+        target_of(indicator),
+        evaluation.value if evaluation.value is not None else "–",
+        percent(evaluation.attainment),
+        status_with_age(evaluation),
+    ], {7: fill(evaluation.status)}
+
+
+def project_cells(project: Project, marks: dict) -> tuple[list[Any], Mark]:
+    """The right side of a steering row: a project (its mark's text made once per variant),
+    and its mark."""
+    key = (project_mark(project), project.status, after_horizon_of(project))
+    text = marks.get(key)
+    if text is None:
+        text = marks[key] = mark_words(*key)
+    cells = [
+        project.code,
+        project.title,
+        project.priority,
+        project.lead,
+        project.start_date,
+        project.end_date,
+        text,
+    ]
+    return cells, key[0]
+
+
+def merge_down(sheet: Sheet, first: int, last: int, texts: Sequence[str]) -> None:
+    """Merge the measure's cells over the rows of its projects (already written: the first row
+    holds the measure, the others blank); when its text needs more height than those rows have,
+    the last row grows."""
+    for column in MEASURE_COLUMNS:
+        sheet.merge_down(column, first, last)
     needed = max(
         (
             text_height(value, sheet.width(column))
-            for column, value in zip(MEASURE_COLUMNS, values, strict=True)
+            for column, value in zip(MEASURE_COLUMNS, texts, strict=True)
             if isinstance(value, str)
         ),
         default=0,

@@ -304,10 +304,21 @@ class Sheet:
             ws.write_number(row, column, value, self.book.format(look))
 
     def merge(self, row: int, first: int, last: int, value: Any, look: Look, last_row: int = 0):
-        """A cell merged over columns ``first``–``last`` (and down to ``last_row``)."""
+        """A cell merged over columns ``first``–``last`` (and down to ``last_row``, in a book
+        written row by row: only ``row`` may be written yet, see ``merge_down``)."""
         blank = self.book.format(replace(look, number_format=""))
         self.ws.merge_range(row - 1, first - 1, (last_row or row) - 1, last - 1, "", blank)
         self.put(row, first, value, look)
+
+    def merge_down(self, column: int, first: int, last: int) -> None:
+        """Merge the cells of ``column`` from row ``first`` down to ``last``, all of them already
+        written: the first holds the value, the others are blank in the same look (as
+        ``Table.add`` writes a ``None``). In ``constant_memory`` mode those rows are already on
+        disk, where XlsxWriter's ``merge_range`` cannot reach: the range is recorded as
+        ``merge_range`` records it, in the sheet's list of merged ranges that is written after
+        its rows (``tests/reports/test_excel_pack.py`` checks the ranges read back)."""
+        if last > first:
+            self.ws.merge.append([first - 1, column - 1, last - 1, column - 1])
 
     def set_height(self, row: int, height: float) -> None:
         self.heights[row] = round(height, 1)
@@ -382,6 +393,7 @@ class Table:
         self._blanks = body.border or bool(body.fill)
         self._wraps = body.wraps
         self._chars = [max(1, int(column.width * CHARS_PER_WIDTH)) for column in columns]
+        self._filled: dict[tuple[str, str, bool], Format] = {}
         self._header(sheet, columns, header_at)
 
     @staticmethod
@@ -406,50 +418,102 @@ class Table:
         self.last_row += 1
         row = self.last_row - 1
         ws = self.sheet.ws
+        write_string, write_number = ws.write_string, ws.write_number
+        text, blanks, chars = self._text, self._blanks, self._chars
         lines = 1
+        # The most frequent types first, each written without excel_value(): text, nothing,
+        # decimals, whole numbers, dates.
         for column, value in enumerate(values):
+            kind = type(value)
             if fills and column + 1 in fills:
-                value = excel_value(value)
-                look = Look(fill=fills[column + 1])
-                if value is not None and not isinstance(value, str):
-                    look = replace(look, number_format=self._number_formats[column])
-                self.sheet.put(self.last_row, column + 1, value, look)
-            elif value is None or (value == "" and not self._blanks):
-                if self._blanks:
-                    ws.write_blank(row, column, None, self._text)
-                continue
-            elif type(value) is str:  # the most frequent case first, without excel_value()
+                self._put_filled(row, column, excel_value(value), fills[column + 1])
+                if kind is not str:
+                    continue
+            elif kind is str:
+                if not value:  # shown as an empty cell: written as one (its border, its fill)
+                    if blanks:
+                        ws.write_blank(row, column, None, text)
+                    continue
                 quoted = False
                 if not value.isprintable():  # a line break, or a character XML cannot hold
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)
                     quoted = value.startswith(FORMULA_TRIGGERS)
                     value = line_breaks(value)
-                quoted = quoted or value.startswith(FORMULA_TRIGGERS)
-                ws.write_string(row, column, value, self._quoted if quoted else self._text)
+                if quoted or value.startswith(FORMULA_TRIGGERS):
+                    write_string(row, column, value, self._quoted)
+                else:
+                    write_string(row, column, value, text)
+            elif value is None:
+                if blanks:
+                    ws.write_blank(row, column, None, text)
+                continue
+            elif kind is Decimal:  # written as a double, as Excel stores every number
+                write_number(row, column, float(value), self._formats[column])
+                continue
+            elif kind is int or kind is float:
+                write_number(row, column, value, self._formats[column])
+                continue
+            elif kind is datetime.date and value.toordinal() >= MARCH_1900:
+                serial = value.toordinal() - EXCEL_EPOCH
+                write_number(row, column, serial, self._date_formats[column])
+                continue
             else:
                 value = excel_value(value)
                 if isinstance(value, str):
                     value = line_breaks(value)
-                    ws.write_string(row, column, value, self._text)
+                    write_string(row, column, value, text)
                 elif isinstance(value, datetime.date):
                     date_format = self._date_formats[column]
                     serial = excel_serial(value)
                     if serial is None:
                         ws.write_datetime(row, column, value, date_format)
                     else:
-                        ws.write_number(row, column, serial, date_format)
+                        write_number(row, column, serial, date_format)
+                    continue
                 else:
-                    ws.write_number(row, column, value, self._formats[column])
+                    write_number(row, column, value, self._formats[column])
+                    continue
+            # Text: the row grows with the lines it wraps to.
             if (
                 self._wraps
-                and isinstance(value, str)
-                and (len(value) > self._chars[column] or "\n" in value)
+                and (len(value) > chars[column] or "\n" in value)
                 and column + 1 not in skip_height
             ):
                 lines = max(lines, text_lines(value, self.columns[column].width))
         if lines > 1:
             self.sheet.set_height(self.last_row, lines * LINE_POINTS + 2)
         return self.last_row
+
+    def _put_filled(self, row: int, column: int, value: Any, colour: str) -> None:
+        """A cell filled with ``colour`` (and otherwise wrapped and bordered), as ``Sheet.put``
+        writes it with ``Look(fill=colour)``; each format looked up once per table."""
+        ws = self.sheet.ws
+        if value is None or isinstance(value, str):
+            quoted = value is not None and value.startswith(FORMULA_TRIGGERS)
+            cell_format = self._filled_format(colour, "", quoted)
+            if value is None:
+                ws.write_blank(row, column, None, cell_format)
+            else:
+                ws.write_string(row, column, line_breaks(value), cell_format)
+            return
+        cell_format = self._filled_format(colour, self._number_formats[column], False)
+        serial = excel_serial(value) if isinstance(value, datetime.date) else None
+        if serial is not None:
+            ws.write_number(row, column, serial, cell_format)
+        elif isinstance(value, datetime.date | datetime.time):
+            ws.write_datetime(row, column, value, cell_format)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, column, value, cell_format)
+        else:
+            ws.write_number(row, column, value, cell_format)
+
+    def _filled_format(self, colour: str, number_format: str, quote: bool) -> Format:
+        key = (colour, number_format, quote)
+        cell_format = self._filled.get(key)
+        if cell_format is None:
+            look = Look(fill=colour, number_format=number_format, quote=quote)
+            cell_format = self._filled[key] = self.sheet.book.format(look)
+        return cell_format
 
     def end(self, title_rows: str = "") -> int:
         self.sheet.table_end(self.header_at, self.last_row, len(self.columns), title_rows)

@@ -253,6 +253,16 @@ def test_values_sheet_holds_the_history_and_charts_plot_it(pack):
     assert charts[0].x_axis.number_format.formatCode == "DD.MM.YYYY"
 
 
+def test_charts_carry_their_points_for_viewers_that_do_not_recalculate(pack):
+    ws = pack["Valeurs"]
+    s1 = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[0] == "s1"]
+    (series,) = pack["Graphiques"]._charts[0].series
+    cached = [point.v for point in series.yVal.numRef.numCache.pt]
+    assert cached == [value for _code, _date, value, *_rest in s1]
+    dates = [point.v for point in series.xVal.numRef.numCache.pt]
+    assert len(dates) == len(s1) and dates == sorted(dates)
+
+
 def test_projects_sheet_has_every_field_with_fundings_as_text(pack, demo):
     ws = pack["Projets"]
     assert [cell.value for cell in ws[1]][:4] == ["Code", "Titre", "Axe", "Mesure"]
