@@ -325,8 +325,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Files the application writes (the background jobs' results, jobs/services.py) go through the
 # default storage, in MEDIA_ROOT: with two app servers, a folder both see (a shared mount;
-# docs/OPERATIONS.md, "Several app servers"). Never served as static files: downloads go through a view that checks who
-# asks.
+# docs/OPERATIONS.md, "Several app servers"). Never served as static files: downloads go
+# through a view that checks who asks.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / "media")
 # A background job's file (and its failure's message) is kept this many hours, then purged.
 JOB_RESULT_HOURS = envint("DJANGO_JOB_RESULT_HOURS", 24)
