@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from prioritisation import ranking as ranking_rules
 from prioritisation.forms import (
     JOKER,
     ProposalForm,
@@ -32,7 +33,6 @@ from prioritisation.forms import (
     parse_score,
 )
 from prioritisation.models import Criterion, Proposal, Score, with_weighted_score
-from prioritisation import ranking as ranking_rules
 from prioritisation.ranking import attach_scores, build_ranking, page_of
 from prioritisation.scoring import WeightedScore
 from projects.models import Project
@@ -348,9 +348,7 @@ def grid_page(
     start, stop = (number - 1) * size, number * size
     shown_projects = list(projects[start:stop]) if start < n_projects else []
     shown_proposals = (
-        list(proposals[max(0, start - n_projects) : stop - n_projects])
-        if stop > n_projects
-        else []
+        list(proposals[max(0, start - n_projects) : stop - n_projects]) if stop > n_projects else []
     )
     page = GridPage(
         number=number,

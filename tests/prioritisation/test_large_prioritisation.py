@@ -104,9 +104,11 @@ def test_the_ranking_pages_keep_the_filters(editor_client, bench, large):
     axis = bench.strategy.axes.get(number=2)
     html = editor_client.get(ranking_url(bench.strategy, f"axis={axis.pk}")).content.decode()
     assert f'hx-get="{ranking_url(bench.strategy, f"axis={axis.pk}&amp;page=2")}"' in html
-    rows = editor_client.get(ranking_url(bench.strategy, f"axis={axis.pk}&page=2")).context[
-        "page"
-    ].rows
+    rows = (
+        editor_client.get(ranking_url(bench.strategy, f"axis={axis.pk}&page=2"))
+        .context["page"]
+        .rows
+    )
     assert rows and {row.axis.number for row in rows} == {2}
 
 
