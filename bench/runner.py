@@ -394,7 +394,7 @@ def page_verdicts(largest: SizeReport) -> list[str]:
         _verdict(
             not slow,
             f"every page and fragment at {largest.size} projects: median under {limit}"
-            + (f" (missed by: {', '.join(slow)})" if slow else ""),
+            + (f" (missed by: {'; '.join(slow)})" if slow else ""),
         )
     ]
     for label, timing in timed:
