@@ -6,9 +6,13 @@ data are deterministic (a seeded generator per size) and varied: every project s
 dates around today, priorities, leads, communes, themes, fundings; increasing, decreasing and
 range indicators with weekly values, achieved, on track or off track. The first strategic
 indicator (the one the bench's indicator page shows) has ``DENSE_VALUES`` weekly values at any size.
+Two workshops, the last one with ``PROPOSALS`` proposals. The prioritisation is in use: five
+criteria (one weighted double), and ``Scale.scored`` projects (every one up to 1,000, then 1,000)
+scored on most of them, so that the ranking and the scoring grid show realistic rows.
 
-Rows are written with ``bulk_create``: no ``save()``, so no history rows (the benchmark reads
-today's state; the pack of a past workshop, which reads the history, is not measured).
+Rows are written with ``bulk_create``: no ``save()``, so no history rows, except the first
+project's ``HISTORY_ROWS`` (bulk-created too), so that its page shows a long journal (the pack of
+a past workshop, which reads the history, is not measured).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorValue
+from prioritisation.models import Criterion, Proposal, Score
 from projects.models import Funding, Project
 from strategies.models import (
     Axis,
@@ -35,10 +40,23 @@ from strategies.models import (
     Territory,
     Theme,
 )
+from workshops.models import Workshop
 
 BATCH = 2000
 #: Values of the first indicator, whatever the size: the indicator page is measured at this many.
 DENSE_VALUES = 2000
+#: History rows of the first project, whatever the size: its page's journal is that long.
+HISTORY_ROWS = 1000
+#: Proposals made at the bench's last workshop.
+PROPOSALS = 30
+#: The criteria of the ranking: (name, weight).
+CRITERIA = (
+    ("Emploi", Decimal(2)),
+    ("Lien social", Decimal(1)),
+    ("Image", Decimal(1)),
+    ("Retour économique", Decimal(1)),
+    ("Environnement", Decimal(1)),
+)
 
 STATUSES = (
     [Project.Status.PLANNED] * 20
@@ -101,6 +119,11 @@ class Scale:
     @property
     def communes(self) -> int:
         return min(40, max(3, self.projects // 250))
+
+    @property
+    def scored(self) -> int:
+        """Projects with scores: all of them up to 1,000, then 1,000."""
+        return min(self.projects, 1000)
 
     @property
     def leads(self) -> int:
@@ -256,6 +279,9 @@ def build_strategy(
         )
         viewer = _user(f"banc-{label}-membre", staff=False, password=password)
         editor = _user(f"banc-{label}-secretariat", staff=True, password=password)
+        _scores(strategy, project_rows[: scale.scored], rng, editor)
+        _history(project_rows[0], editor, today)
+        _workshops_and_proposals(strategy, axes, today)
         Membership.objects.bulk_create(
             [
                 Membership(user=viewer, territory=territory, role=Membership.Role.VIEWER),
@@ -341,3 +367,85 @@ def _value(indicator: Indicator, step: int, steps: int, rng: random.Random) -> D
             indicator.baseline_value + (indicator.target_value - indicator.baseline_value) * share
         )
     return (base + Decimal(rng.randrange(-20, 20)) / 10).quantize(Decimal("0.01"))
+
+
+def _scores(strategy, projects, rng: random.Random, editor) -> None:
+    """The criteria, and scores of ``projects`` on most of them (some left unscored)."""
+    criteria = Criterion.objects.bulk_create(
+        Criterion(strategy=strategy, name=name, weight=weight, scale_min=0, scale_max=3, order=n)
+        for n, (name, weight) in enumerate(CRITERIA)
+    )
+    Score.objects.bulk_create(
+        (
+            Score(
+                criterion=criterion,
+                project=project,
+                value=rng.randrange(0, 4),
+                comment="Effet attendu fort sur le village." if index % 7 == 0 else "",
+                scored_by=editor,
+            )
+            for index, project in enumerate(projects)
+            for position, criterion in enumerate(criteria)
+            if (index + position) % 6  # about one score in six left to give
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _history(project: Project, editor, today) -> None:
+    """``HISTORY_ROWS`` records of ``project``'s history, oldest first: its creation, then a
+    change of progress or status every few days, the last one its current state."""
+    history = Project.history.model
+    tracked = [
+        field.attname
+        for field in history._meta.concrete_fields
+        if not field.name.startswith("history_") and hasattr(project, field.attname)
+    ]
+    state = {name: getattr(project, name) for name in tracked}
+    start = timezone.now() - datetime.timedelta(days=2 * HISTORY_ROWS)
+    statuses = (Project.Status.IN_PROGRESS, Project.Status.PAUSED, Project.Status.IN_PROGRESS)
+    records = []
+    for step in range(HISTORY_ROWS):
+        changes = {"progress": step % 101} if step < HISTORY_ROWS - 1 else {}
+        if changes and step % 10 == 5:
+            changes["status"] = statuses[step // 10 % 3]
+        records.append(
+            history(
+                **{**state, **changes},
+                history_date=start + datetime.timedelta(days=2 * step),
+                history_type="+" if step == 0 else "~",
+                history_user=editor,
+                history_change_reason="Mise à jour de l'avancement" if step else "",
+            )
+        )
+    history.objects.bulk_create(records, batch_size=BATCH)
+
+
+def _workshops_and_proposals(strategy, axes, today) -> None:
+    """Two workshops (the last one 30 days after the first, next week) and ``PROPOSALS``
+    proposals made at the last one: new, retained, set aside."""
+    Workshop.objects.bulk_create(
+        Workshop(
+            strategy=strategy,
+            number=number,
+            title=f"Atelier {number} : suivi de la stratégie",
+            date=today + datetime.timedelta(days=7 - 30 * (2 - number)),
+            place="Salle communale",
+            participants="Présidence\nSecrétariat\nCommission",
+        )
+        for number in (1, 2)
+    )
+    workshop = Workshop.objects.get(strategy=strategy, number=2)
+    statuses = (Proposal.Status.NEW, Proposal.Status.RETAINED, Proposal.Status.SET_ASIDE)
+    Proposal.objects.bulk_create(
+        Proposal(
+            strategy=strategy,
+            workshop=workshop,
+            axis=axes[index % len(axes)] if index % 5 else None,
+            title=f"{WORKS[index % len(WORKS)]} {PLACES[index % len(PLACES)]} (proposition)",
+            proposed_by=f"Groupe {index % 4 + 1}",
+            status=statuses[index % 3],
+            reason="Déjà couvert par un projet." if index % 3 == 2 else "",
+        )
+        for index in range(PROPOSALS)
+    )

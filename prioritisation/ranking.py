@@ -8,12 +8,16 @@ the bottom third of the scored rows, priority 3 in the top third (no thirds unde
 
 ``build_ranking`` runs one query for the scores of every row, whatever their number; the caller
 passes the criteria and the rows already loaded (annotated with ``with_weighted_score()``).
+
+A ranking of more than ``OPEN_ROWS`` rows is shown ``PAGE_ROWS`` rows at a time (``page_of``), as
+the cockpit's steering table: every row is ranked (a rank depends on all the scores above it), but
+only the page's rows get their per-criterion scores and are rendered.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,6 +36,11 @@ from .models import (
 )
 
 _UNSET: Any = object()
+
+#: Up to this many rows, the ranking page shows them all (the cockpit's threshold).
+OPEN_ROWS = 400
+#: Rows of one page of a longer ranking (the next ones are loaded on demand).
+PAGE_ROWS = 200
 
 #: Disagreements between a project's priority and its place in the ranking.
 HIGH_PRIORITY_LOW_SCORE = "high_priority_low_score"
@@ -140,16 +149,83 @@ def build_ranking(
     criteria: Sequence[Criterion],
     projects: Iterable[Project] = (),
     proposals: Iterable[Proposal] = (),
+    *,
+    with_scores: bool = True,
 ) -> Ranking:
     """Rank ``projects`` and ``proposals`` (annotated with ``with_weighted_score()``, projects
-    with their measure's domain and axis selected) on ``criteria`` (one query for the scores)."""
+    with their measure's domain and axis selected) on ``criteria`` (one query for the scores;
+    none without ``with_scores``: the caller attaches those of the rows it shows)."""
     rows = [RankingRow(item, annotated_weighted_score(item)) for item in projects]
     rows += [RankingRow(item, annotated_weighted_score(item)) for item in proposals]
-    attach_scores(rows, criteria)
+    if with_scores:
+        attach_scores(rows, criteria)
     rows.sort(key=RankingRow.sort_key)
     ranking = Ranking(list(criteria), rows)
     _rank(ranking)
     return ranking
+
+
+@dataclass
+class RankingPage:
+    """The rows of the ranking shown: every row, or one page of ``PAGE_ROWS`` rows."""
+
+    ranking: Ranking
+    rows: list[RankingRow]
+    number: int = 1
+    count: int = 1
+    #: Where the page's first row sits in the ranking (from 0).
+    start: int = 0
+    next_url: str = ""
+    previous_url: str = ""
+
+    @property
+    def paged(self) -> bool:
+        return self.count > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def rows_after(self) -> int:
+        return len(self.ranking.rows) - self.start - len(self.rows)
+
+    @property
+    def ties(self) -> list[list[RankingRow]]:
+        """The groups of equal scores that have a row on the page."""
+        if not self.paged:
+            return self.ranking.ties
+        shown = {id(row) for row in self.rows if row.tied}
+        return [group for group in self.ranking.ties if any(id(row) in shown for row in group)]
+
+    @property
+    def disagreements(self) -> list[RankingRow]:
+        """The page's rows whose priority and score disagree."""
+        return [row for row in self.rows if row.disagreement]
+
+
+def page_of(ranking: Ranking, number: int, url: Callable[[int], str]) -> RankingPage:
+    """Every row of ``ranking`` up to ``OPEN_ROWS``; beyond, page ``number`` (from 1; out of
+    range: the nearest) of ``PAGE_ROWS`` rows, ``url(n)`` making the URL of page n."""
+    total = len(ranking.rows)
+    if total <= OPEN_ROWS:
+        return RankingPage(ranking, ranking.rows)
+    count = -(-total // PAGE_ROWS)
+    number = min(max(1, number), count)
+    start = (number - 1) * PAGE_ROWS
+    return RankingPage(
+        ranking,
+        ranking.rows[start : start + PAGE_ROWS],
+        number=number,
+        count=count,
+        start=start,
+        next_url=url(number + 1) if number < count else "",
+        previous_url=url(number - 1) if number > 1 else "",
+    )
 
 
 def attach_scores(rows: list[RankingRow], criteria: Sequence[Criterion]) -> None:

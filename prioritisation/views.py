@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from prioritisation import ranking as ranking_rules
 from prioritisation.forms import (
     JOKER,
     ProposalForm,
@@ -32,13 +33,13 @@ from prioritisation.forms import (
     parse_score,
 )
 from prioritisation.models import Criterion, Proposal, Score, with_weighted_score
-from prioritisation.ranking import build_ranking
+from prioritisation.ranking import attach_scores, build_ranking, page_of
 from prioritisation.scoring import WeightedScore
 from projects.models import Project
 from strategies.access import get_in_strategy, get_strategy_for_editor, get_strategy_for_user
 from strategies.access import is_editor as user_is_editor
 from strategies.models import Axis, Strategy
-from strategies.querystrings import push_clean_url, redirect_to_clean_url
+from strategies.querystrings import clean_query, push_clean_url, redirect_to_clean_url
 from workshops.models import Workshop
 
 # --- Proposals ----------------------------------------------------------------------------------
@@ -285,8 +286,9 @@ def build_grid_rows(criteria: list[Criterion], targets: list[Project | Proposal]
     return rows
 
 
-def grid_targets(strategy: Strategy, axis: str) -> tuple[list[Project], list[Proposal]]:
-    """The projects (not abandoned) and the open proposals of the grid, for one axis or all."""
+def grid_querysets(strategy: Strategy, axis: str) -> tuple[QuerySet, QuerySet]:
+    """The projects (not abandoned) and the open proposals of the grid, for one axis or all, in
+    the grid's order."""
     projects = (
         Project.objects.for_strategy(strategy)
         .exclude(status=Project.Status.ABANDONED)
@@ -300,7 +302,63 @@ def grid_targets(strategy: Strategy, axis: str) -> tuple[list[Project], list[Pro
         projects = projects.filter(axis=axis)
         proposals = proposals.filter(axis=axis)
     proposals = proposals.order_by(F("axis__number").asc(nulls_last=True), "created_at", "pk")
-    return list(projects), list(proposals)
+    return projects, proposals
+
+
+@dataclass
+class GridPage:
+    """The rows of the grid shown: all of them up to ``ranking.OPEN_ROWS``, beyond one page of
+    ``ranking.PAGE_ROWS`` rows (projects first, then proposals), the next ones loaded on demand."""
+
+    number: int = 1
+    count: int = 1
+    next_url: str = ""
+    previous_url: str = ""
+    rows_after: int = 0
+    #: Whether the page holds the first proposal (the "Propositions à trier" heading comes first).
+    opens_proposals: bool = True
+
+    @property
+    def paged(self) -> bool:
+        return self.count > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def grid_page(
+    strategy: Strategy, axis: str, number: int, url
+) -> tuple[list[Project], list[Proposal], GridPage]:
+    """The projects and proposals of page ``number`` of the grid (out of range: the nearest),
+    read from the database a page at a time (four queries, whatever the number of rows), with
+    ``url(n)`` making the URL of page n."""
+    projects, proposals = grid_querysets(strategy, axis)
+    n_projects, n_proposals = projects.count(), proposals.count()
+    total = n_projects + n_proposals
+    if total <= ranking_rules.OPEN_ROWS:
+        return list(projects), list(proposals), GridPage()
+    size = ranking_rules.PAGE_ROWS
+    count = -(-total // size)
+    number = min(max(1, number), count)
+    start, stop = (number - 1) * size, number * size
+    shown_projects = list(projects[start:stop]) if start < n_projects else []
+    shown_proposals = (
+        list(proposals[max(0, start - n_projects) : stop - n_projects]) if stop > n_projects else []
+    )
+    page = GridPage(
+        number=number,
+        count=count,
+        next_url=url(number + 1) if number < count else "",
+        previous_url=url(number - 1) if number > 1 else "",
+        rows_after=max(0, total - stop),
+        opens_proposals=start <= n_projects,
+    )
+    return shown_projects, shown_proposals, page
 
 
 def _grid_context(
@@ -312,30 +370,40 @@ def _grid_context(
         "criteria": rows_by_kind["criteria"],
         "project_rows": rows_by_kind["projects"],
         "proposal_rows": rows_by_kind["proposals"],
+        "page": rows_by_kind["page"],
         "show_comments": options.show_comments,
         "query": request.GET.urlencode(),
     }
 
 
-def _load_grid(strategy: Strategy, options: ScoringFilterForm) -> dict:
+def _load_grid(request: HttpRequest, strategy: Strategy, options: ScoringFilterForm) -> dict:
     criteria = list(Criterion.objects.for_strategy(strategy))
-    projects, open_proposals = grid_targets(strategy, options.chosen_axis)
+    query = clean_query(request.GET, drop={"page"})
+    base = reverse("prioritisation:scoring", args=(strategy.pk,))
+    projects, open_proposals, page = grid_page(
+        strategy,
+        options.chosen_axis,
+        page_number(request),
+        lambda number: f"{base}?{query}&page={number}" if query else f"{base}?page={number}",
+    )
     rows = build_grid_rows(criteria, [*projects, *open_proposals])
     return {
         "criteria": criteria,
         "projects": rows[: len(projects)],
         "proposals": rows[len(projects) :],
+        "page": page,
     }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def scoring(request: HttpRequest, pk: int) -> HttpResponse:
     """The scoring grid (editors): one row per project and open proposal, one column per
     criterion. A POST (the grid without JavaScript) saves every changed cell, or none."""
     strategy = get_strategy_for_editor(request, pk)
     options = ScoringFilterForm(strategy, request.GET or None)
-    grid = _load_grid(strategy, options)
+    grid = _load_grid(request, strategy, options)
     if request.method == "POST":
         changes, errors = _read_grid(request, grid["projects"] + grid["proposals"])
         if not errors:
@@ -366,9 +434,10 @@ def scoring(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"count": errors},
         )
-    return render(
-        request, "prioritisation/scoring.html", _grid_context(request, strategy, options, grid)
-    )
+    template = "prioritisation/scoring.html"
+    if request.htmx and request.method == "GET":  # the rows of a following page, appended
+        template += "#grid_rows"
+    return render(request, template, _grid_context(request, strategy, options, grid))
 
 
 def _read_grid(request: HttpRequest, rows: list[GridRow]) -> tuple[list, int]:
@@ -458,25 +527,63 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     form = RankingFilterForm(strategy, request.GET or None)
     criteria = list(Criterion.objects.for_strategy(strategy))
     projects = form.projects(
-        with_weighted_score(Project.objects.for_strategy(strategy)).select_related(
-            "axis", "measure"
-        )
+        with_weighted_score(Project.objects.for_strategy(strategy))
+        .select_related("axis")
+        .only(*RANKED_PROJECT_FIELDS)
     )
     proposals = form.proposals(
         Proposal.objects.for_strategy(strategy).with_weighted_score().select_related("axis")
     )
     result = build_ranking(
-        criteria, () if projects is None else projects, () if proposals is None else proposals
+        criteria,
+        () if projects is None else projects,
+        () if proposals is None else proposals,
+        with_scores=False,
     )
+    query = clean_query(request.GET, drop={"page"})
+    base = reverse("prioritisation:ranking", args=(strategy.pk,))
+    page = page_of(
+        result,
+        page_number(request),
+        lambda number: f"{base}?{query}&page={number}" if query else f"{base}?page={number}",
+    )
+    attach_scores(page.rows, criteria)
     context = {
         "strategy": strategy,
         "form": form,
         "ranking": result,
+        "page": page,
         "criteria": criteria,
         "filtering": bool(form.filters),
         "is_editor": user_is_editor(request.user, strategy),
     }
-    template = (
-        "prioritisation/ranking.html#ranking" if request.htmx else "prioritisation/ranking.html"
-    )
+    if not request.htmx:
+        template = "prioritisation/ranking.html"
+    elif page.number > 1:  # the rows of a following page, appended to the table
+        template = "prioritisation/ranking.html#ranking_rows"
+    else:
+        template = "prioritisation/ranking.html#ranking"
     return push_clean_url(request, render(request, template, context))
+
+
+#: What the ranking reads of a project (its description and dates are not shown).
+RANKED_PROJECT_FIELDS = (
+    "pk",
+    "strategy",
+    "code",
+    "title",
+    "priority",
+    "budget_planned",
+    "status",
+    "axis__id",
+    "axis__number",
+    "axis__title",
+)
+
+
+def page_number(request: HttpRequest) -> int:
+    """The ``?page=`` asked for, 1 when missing or not a number."""
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1

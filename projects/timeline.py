@@ -127,6 +127,9 @@ class Lane(Generic[K, P]):
     scheduled: tuple[Row[P], ...]
     undated: tuple[Row[P], ...]
     abandoned: tuple[Row[P], ...]
+    #: The late projects of the whole group when the rows are only a page of it (counted by the
+    #: database); None: those of the rows.
+    late_total: int | None = None
 
     @property
     def rows(self) -> tuple[Row[P], ...]:
@@ -134,6 +137,8 @@ class Lane(Generic[K, P]):
 
     @property
     def late_count(self) -> int:
+        if self.late_total is not None:
+            return self.late_total
         return sum(row.late for row in self.rows)
 
 
@@ -141,9 +146,14 @@ class Lane(Generic[K, P]):
 class Timeline(Generic[K, P]):
     scale: Scale
     lanes: tuple[Lane[K, P], ...]
+    #: The late projects of the whole portfolio when the lanes show only part of it; None: those
+    #: of the lanes.
+    late_total: int | None = None
 
     @property
     def late_count(self) -> int:
+        if self.late_total is not None:
+            return self.late_total
         return sum(lane.late_count for lane in self.lanes)
 
     @property
@@ -186,16 +196,20 @@ def bar_for(scale: Scale, start: datetime.date, end: datetime.date, late: bool =
     return bar
 
 
-def build_timeline(groups: Sequence[tuple[K, Sequence[P]]], today: datetime.date) -> Timeline[K, P]:
-    """Lay out the projects of each group (e.g. per axis) on one common scale."""
-    scale = scale_for(
-        (
-            (project.start_date, project.end_date)
-            for _key, projects in groups
-            for project in projects
-        ),
-        today,
-    )
+def build_timeline(
+    groups: Sequence[tuple[K, Sequence[P]]], today: datetime.date, scale: Scale | None = None
+) -> Timeline[K, P]:
+    """Lay out the projects of each group (e.g. per axis) on one common scale: ``scale``, or
+    the one that covers them."""
+    if scale is None:
+        scale = scale_for(
+            (
+                (project.start_date, project.end_date)
+                for _key, projects in groups
+                for project in projects
+            ),
+            today,
+        )
     lanes = []
     for key, projects in groups:
         scheduled: list[Row[P]] = []

@@ -201,7 +201,8 @@ def _status_change(before: Status, after: Status) -> str:
 
 def _indicator_values(strategy, start, end) -> list[Change]:
     """Values dated in the period, with the value before each and, on the last value of an
-    indicator, its status change over the period: five queries."""
+    indicator, its status change over the period: five queries (of the values before the period,
+    only the last one per indicator is read)."""
     first_day, last_day = _local_day(start), _local_day(end)
     values = list(
         IndicatorValue.objects.filter(
@@ -213,13 +214,15 @@ def _indicator_values(strategy, start, end) -> list[Change]:
     if not values:
         return []
     indicator_ids = {value.indicator_id for value in values}
-    history: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-    for indicator_id, day, number in (
-        IndicatorValue.objects.filter(indicator_id__in=indicator_ids, date__lte=last_day)
-        .order_by("date", "pk")
-        .values_list("indicator_id", "date", "value")
-    ):
-        history[indicator_id].append((day, number))
+    # The value before the period, per indicator (the earlier ones are not read).
+    before_period = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), date__lt=first_day
+    ).order_by("-date", "-pk")
+    earlier: dict[int, Decimal | None] = dict(
+        Indicator.objects.filter(pk__in=indicator_ids)
+        .annotate(before=Subquery(before_period.values("value")[:1]))
+        .values_list("pk", "before")
+    )
     creators = {
         record.id: record
         for record in IndicatorValue.history.filter(
@@ -234,9 +237,18 @@ def _indicator_values(strategy, start, end) -> list[Change]:
             at_start[indicator.pk], indicator.evaluate(last_day).status
         )
     last_of = {value.indicator_id: value.pk for value in values}
+    # Walking the values in order of date: the value shown before each is the last one of an
+    # earlier day (of the same day: not "before" it).
+    day_of: dict[int, datetime.date] = {}
+    last_on_day: dict[int, Decimal] = {}
     changes = []
     for value in values:
-        earlier = [number for day, number in history[value.indicator_id] if day < value.date]
+        if day_of.get(value.indicator_id) != value.date:
+            if value.indicator_id in day_of:
+                earlier[value.indicator_id] = last_on_day[value.indicator_id]
+            day_of[value.indicator_id] = value.date
+        previous = earlier.get(value.indicator_id)
+        last_on_day[value.indicator_id] = value.value
         indicator = value.indicator
         changes.append(
             Change(
@@ -244,7 +256,7 @@ def _indicator_values(strategy, start, end) -> list[Change]:
                 day_start(value.date),
                 str(indicator),
                 status_words[indicator.pk] if last_of[indicator.pk] == value.pk else "",
-                format_number(earlier[-1]) if earlier else "",
+                "" if previous is None else format_number(previous),
                 format_number(value.value),
                 author_of(creators.get(value.pk)),
                 reverse("cockpit:indicator", args=(strategy.pk, indicator.pk)),

@@ -9,17 +9,29 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, QuerySet, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from projects.models import Project, today
-from projects.timeline import Lane, Timeline, build_timeline
+from projects.timeline import Timeline, build_timeline, scale_for
 from steering import table as steering
 from strategies.access import get_strategy_for_user
 from strategies.models import Axis, Commune, Domain, Measure, Strategy
@@ -106,13 +118,51 @@ def axis_choice(
     return AxisChoice([(axis, *counts.get(axis.pk, (0, 0))) for axis in axes], current, page, pages)
 
 
-def lane_page(lane: Lane, rows: slice) -> Lane:
-    """The rows ``rows`` of a lane (drawn, undated and abandoned projects, in that order)."""
-    parts, offset = [], 0
-    for part in (lane.scheduled, lane.undated, lane.abandoned):
-        parts.append(part[max(0, rows.start - offset) : max(0, rows.stop - offset)])
-        offset += len(part)
-    return Lane(lane.key, *parts)
+def timeline_page(strategy: Strategy, choice: AxisChoice, on) -> Timeline:
+    """The calendar of the axis of ``choice``, its page only: the page's projects read in the
+    calendar's order (drawn ones by start then end, then those with dates to set, then the
+    abandoned ones; code order within), the scale and the late counts by the database. Three
+    queries, whatever the number of projects."""
+    projects = Project.objects.for_strategy(strategy).filter(axis=choice.current)
+    dated = Q(start_date__isnull=False, end_date__isnull=False)
+    spans = projects.filter(dated).aggregate(
+        first_start=Min("start_date"),
+        last_start=Max("start_date"),
+        first_end=Min("end_date"),
+        last_end=Max("end_date"),
+    )
+    scale = scale_for(
+        [
+            (spans["first_start"], spans["last_end"]),
+            (spans["last_start"], spans["first_end"]),
+        ],
+        on,
+    )
+    drawn = dated & ~Q(status=Project.Status.ABANDONED)
+    page = (
+        projects.with_mark(on)
+        .alias(
+            part=Case(
+                When(status=Project.Status.ABANDONED, then=2),
+                When(drawn, then=0),
+                default=1,
+            )
+        )
+        .order_by(
+            "part",
+            Case(When(drawn, then="start_date")),
+            Case(When(drawn, then="end_date")),
+            Length("code"),
+            "code",
+        )[choice.rows]
+    )
+    (lane,) = build_timeline([(choice.current, list(page))], on, scale).lanes
+    late = {axis.pk: late for axis, _projects, late in choice.axes}
+    return Timeline(
+        scale,
+        (replace(lane, late_total=late[choice.current.pk]),),
+        late_total=sum(late.values()),
+    )
 
 
 @login_required
@@ -120,14 +170,14 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = get_strategy_for_user(request, pk)
     on = today()
     choice = axis_choice(strategy, on, request)
-    projects = Project.objects.for_strategy(strategy).with_mark(on)
-    axes = list(strategy.axes.all()) if choice is None else [choice.current]
-    if choice is not None:
-        projects = projects.filter(axis=choice.current)
-    by_axis = _projects_by_axis(projects)
-    plan = build_timeline([(axis, by_axis.get(axis.pk, [])) for axis in axes], on)
-    if choice is not None:
-        plan = Timeline(plan.scale, tuple(lane_page(lane, choice.rows) for lane in plan.lanes))
+    if choice is None:
+        projects = Project.objects.for_strategy(strategy).with_mark(on)
+        by_axis = _projects_by_axis(projects)
+        plan = build_timeline(
+            [(axis, by_axis.get(axis.pk, [])) for axis in strategy.axes.all()], on
+        )
+    else:
+        plan = timeline_page(strategy, choice, on)
     return render(
         request,
         "cockpit/timeline.html",

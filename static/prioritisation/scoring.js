@@ -3,7 +3,9 @@
    - leaving a changed cell saves it (htmx posts the cell on "change");
    - Enter saves the cell and moves down to the same criterion of the next row, Shift+Enter up,
      once the server has accepted the value: a refused value keeps the focus, its error read out;
-   - a focused cell has its content selected, so typing replaces the score.
+   - a focused cell has its content selected, so typing replaces the score;
+   - a large grid shows a page of rows at a time: Enter on the last loaded row loads the next
+     page ("Lignes suivantes", htmx) and moves down into it.
    Without this script the grid is a plain form saved by its button (and by Enter). */
 (function () {
   "use strict";
@@ -25,10 +27,38 @@
   // name, and the step in its column (+1 down, -1 up).
   let pending = null;
 
+  // After Enter on the last loaded row of a page: the cell to move down from once the next
+  // page's rows are in.
+  let awaitingRows = null;
+
   function move(input, step) {
     const column = sameColumn(input);
     const next = column[column.indexOf(input) + step];
-    (next || input).focus();
+    if (next) {
+      next.focus();
+      return;
+    }
+    input.focus();
+    const more = step > 0 && form.querySelector("tr.more a[hx-get]");
+    if (more) {
+      awaitingRows = input.id;
+      more.click(); // htmx appends the next page's rows in place of its link
+    }
+  }
+
+  // The next page's rows are in: go down to the same criterion of its first row.
+  function moveIntoNewRows() {
+    const input = awaitingRows && document.getElementById(awaitingRows);
+    if (!input) {
+      awaitingRows = null;
+      return;
+    }
+    const column = sameColumn(input);
+    const next = column[column.indexOf(input) + 1];
+    if (next) {
+      awaitingRows = null;
+      next.focus();
+    }
   }
 
   form.addEventListener("keydown", function (event) {
@@ -52,6 +82,9 @@
   // The saved or refused cell is back (htmx swapped it): move on, or stay on a refused value
   // (its error is announced: role="alert", and read again with the cell, aria-describedby).
   document.body.addEventListener("htmx:afterSettle", function () {
+    if (awaitingRows) {
+      moveIntoNewRows();
+    }
     if (!pending) {
       return;
     }
@@ -72,6 +105,7 @@
   function stay() {
     const input = pending && document.getElementById(pending.id);
     pending = null;
+    awaitingRows = null;
     if (input) {
       input.focus();
     }

@@ -27,6 +27,18 @@ def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
         "cockpit filtered: late (htmx)",
         "axis table, page 1 (htmx)",
         "indicator page",
+        "indicator page, values page 2",
+        "project page",
+        "project page, journal page 2",
+        "calendar, axis 2 page 2",
+        "ranking",
+        "ranking filtered: axis 1 (htmx)",
+        "ranking, page 2 rows (htmx)",
+        "scoring grid",
+        "scoring grid, page 2 rows (htmx)",
+        "proposals",
+        "workshops",
+        "workshop page",
         "admin: project list",
         "Excel pack",
         "floor: same rows, XlsxWriter constant_memory, no format",
@@ -45,6 +57,9 @@ def test_bench_times_every_page_the_pack_its_floor_and_the_import(db):
     assert re.search(r"CPU reference .*: \d+\.\d ms \(", text)
     assert "CPU reference after the run" in text
     assert "## Targets" in text
+    assert re.search(r"^Machine: .*CPU reference \d+\.\d ms.*Python 3\.\d+.*Django 5", text, re.M)
+    assert "every page and fragment at 20 projects: median under 300 ms" in text
+    assert re.search(r"^  - \[[x ]\] scoring grid, page 2 rows \(htmx\): \d+ ms", text, re.M)
     assert "strategy workbook export at 20 projects under 15 s and 250 MB" in text
     assert Project.objects.count() == 20
 

@@ -1,13 +1,16 @@
 """From a proposal typed on a phone during the workshop to the ranking, in Chromium: a
 commission member proposes from the workshop page at 390 px; the secretariat scores a project in
 the grid with the keyboard (a bad value gets its French error in the cell, and Enter on it keeps the
-focus there) and finds it in the ranking."""
+focus there) and finds it in the ranking; in a grid shown a page at a time, Enter on the last row
+loads the next rows and moves into them."""
 
 import re
 
 from playwright.sync_api import Page, expect
 
+from prioritisation import ranking as ranking_rules
 from prioritisation.models import Criterion, Proposal, Score
+from prioritisation.views import grid_querysets
 from projects.models import Project
 from workshops.models import Workshop
 
@@ -120,3 +123,32 @@ def test_enter_on_a_refused_score_keeps_the_focus_on_its_cell_with_the_error_rea
     expect(page.locator(f"#v-project-{p3.pk}-{image.pk}")).to_be_focused()
     expect(page.locator(f"#cell-project-{p2.pk}-{image.pk} .cell-saved")).to_be_visible()
     assert Score.objects.get(project=p2, criterion=image).value == 2
+
+
+def test_enter_on_the_last_row_of_a_page_loads_the_next_rows_and_moves_into_them(
+    page: Page, live_server, demo, monkeypatch
+):
+    monkeypatch.setattr(ranking_rules, "OPEN_ROWS", 3)
+    monkeypatch.setattr(ranking_rules, "PAGE_ROWS", 3)
+    projects, _proposals = grid_querysets(demo, "")
+    third, fourth, fifth = list(projects[2:5])
+    emploi = Criterion.objects.get(strategy=demo, name="Emploi")
+    log_in(page, live_server.url, "secretariat")
+    page.goto(f"{live_server.url}/strategies/{demo.pk}/priorisation/notes/")
+    expect(page.locator("table.score-grid tr[id^=row-]")).to_have_count(3)
+    expect(page.locator(f"#v-project-{fourth.pk}-{emploi.pk}")).to_have_count(0)
+
+    page.locator(f"#v-project-{third.pk}-{emploi.pk}").click()
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")  # saves, loads the next page's rows, goes down into them
+    below = page.locator(f"#v-project-{fourth.pk}-{emploi.pk}")
+    expect(below).to_be_focused()
+    expect(page.locator("table.score-grid tr[id^=row-]")).to_have_count(6)
+    expect(page.locator(f"#cell-project-{third.pk}-{emploi.pk} .cell-saved")).to_be_visible()
+    assert Score.objects.get(project=third, criterion=emploi).value == 2
+
+    page.keyboard.press("Enter")  # nothing changed: straight down, on the same page
+    expect(page.locator(f"#v-project-{fifth.pk}-{emploi.pk}")).to_be_focused()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")  # back up across the page boundary
+    expect(page.locator(f"#v-project-{third.pk}-{emploi.pk}")).to_be_focused()

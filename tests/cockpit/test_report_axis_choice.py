@@ -177,3 +177,35 @@ def test_the_communes_matrix_reads_only_the_projects_of_its_page(
     expected = [p.code for p in ordered if p.status != "abandoned"]
     expected += [p.code for p in ordered if p.status == "abandoned"]
     assert [row.project.code for row in group.rows] == expected[15:30]
+
+
+def test_the_calendar_reads_only_the_projects_of_its_page_in_the_calendar_order(
+    viewer_client, bench, monkeypatch
+):
+    Project.objects.filter(strategy=bench.strategy, code__in=["p2", "p6"]).update(end_date=None)
+    Project.objects.filter(strategy=bench.strategy, code="p10").update(status="abandoned")
+    whole = viewer_client.get(url("cockpit:timeline", bench.strategy)).context["timeline"]
+    (axis_two,) = [lane for lane in whole.lanes if lane.key.number == 2]
+    monkeypatch.setattr(steering, "OPEN_PROJECTS", 30)
+    monkeypatch.setattr(steering, "PAGE_ROWS", 15)
+    address = url("cockpit:timeline", bench.strategy, "axe=2&page=2")
+    viewer_client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_client.get(address)
+
+    project_reads = [
+        query["sql"]
+        for query in queries
+        if 'FROM "projects_project"' in query["sql"]
+        and "COUNT(" not in query["sql"]
+        and "MIN(" not in query["sql"]
+    ]
+    assert project_reads and all("LIMIT 15 OFFSET 15" in sql for sql in project_reads)
+    plan = response.context["timeline"]
+    (lane,) = plan.lanes
+    assert [row.project.code for row in lane.rows] == [
+        row.project.code for row in axis_two.rows[15:30]
+    ]
+    assert plan.scale == whole.scale
+    assert lane.late_count == axis_two.late_count
+    assert plan.late_count == whole.late_count
