@@ -332,6 +332,10 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / 
 JOB_RESULT_HOURS = envint("DJANGO_JOB_RESULT_HOURS", 24)
 # A job still waiting after this many seconds: its page says that no worker has taken it.
 JOB_NO_WORKER_SECONDS = envint("DJANGO_JOB_NO_WORKER_SECONDS", 30)
+# A running job whose worker wrote no progress for this many seconds is taken for dead (the
+# worker was killed or restarted) and marked failed; so a long step must report progress more
+# often than this (jobs/services.py, Progress).
+JOB_STALE_SECONDS = envint("DJANGO_JOB_STALE_SECONDS", 600)
 # Above this many projects in the strategy, its pack (cockpit or workshop) and its strategy
 # workbook are made in the background with a progress bar; at or below, in the request.
 PACK_BACKGROUND_PROJECTS = envint("DJANGO_PACK_BACKGROUND_PROJECTS", 2000)

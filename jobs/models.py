@@ -26,6 +26,18 @@ class JobQuerySet(models.QuerySet):
     def expired(self, now: datetime.datetime | None = None) -> JobQuerySet:
         return self.filter(expires_at__lte=now or timezone.now())
 
+    def stale(self, now: datetime.datetime | None = None) -> JobQuerySet:
+        """Running jobs whose worker gave no sign of life (claim, progress) for
+        ``JOB_STALE_SECONDS``: it stopped (killed, restarted, out of memory)."""
+        cutoff = (now or timezone.now()) - stale_after()
+        return self.filter(state=State.RUNNING).filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        )
+
+
+def stale_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+
 
 class State(models.TextChoices):
     """Where a job is (module level: the constraint in ``Job.Meta`` reads its values)."""
@@ -67,6 +79,11 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+    #: The worker's last sign of life: its claim, then each progress write (``Progress``).
+    heartbeat_at = models.DateTimeField(_("dernier signe du processus"), null=True, blank=True)
+    #: The URL (a GET) that started the job, offered again if its worker stopped; blank when the
+    #: job came from a form (an import: the user sends the file again from ``back_url``).
+    restart_url = models.CharField(_("page qui relance"), max_length=500, blank=True)
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
@@ -106,6 +123,16 @@ class Job(models.Model):
         """Still queued after ``JOB_NO_WORKER_SECONDS``: no worker has taken it."""
         waited = (timezone.now() - self.created_at).total_seconds()
         return self.state == self.State.QUEUED and waited >= settings.JOB_NO_WORKER_SECONDS
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, and no sign of life from its worker for ``JOB_STALE_SECONDS``."""
+        last = self.heartbeat_at or self.started_at
+        return (
+            self.state == self.State.RUNNING
+            and last is not None
+            and timezone.now() - last > stale_after()
+        )
 
     @property
     def percent(self) -> int:

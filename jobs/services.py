@@ -86,6 +86,7 @@ class Progress:
             changes["total"] = total
         if unit is not None:
             changes["unit"] = unit
+        changes["heartbeat_at"] = timezone.now()
         Job.objects.filter(pk=self.job_id).update(**changes)
 
 
@@ -98,11 +99,14 @@ def start(
     strategy_id: int | None = None,
     unit: str = Job.Unit.STEPS,
     back_url: str = "",
+    restart_url: str = "",
 ) -> Job:
     """A job for ``user``, enqueued once the current transaction commits. The same request
     repeated while its job is still waiting or running returns that job (a double click, a
-    reload of the download link) rather than a second one."""
+    reload of the download link) rather than a second one; not a job whose worker stopped
+    (``mark_stale``). ``restart_url``: the GET that started it, offered again if it fails."""
     params = params or {}
+    mark_stale()
     running = (
         Job.objects.filter(
             user_id=user.pk, kind=kind, state__in=(Job.State.QUEUED, Job.State.RUNNING)
@@ -120,6 +124,7 @@ def start(
         strategy_id=strategy_id,
         unit=unit,
         back_url=back_url,
+        restart_url=restart_url[:500],
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     from .tasks import run_job
@@ -130,8 +135,9 @@ def start(
 
 def run(job_id: str) -> None:
     """Run a queued job (the worker's task): claim it, run its kind, save its file."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=timezone.now()
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return  # unknown, or already taken by another worker
@@ -198,8 +204,45 @@ def fail(job: Job, message: str) -> None:
     )
 
 
+def stale_message() -> str:
+    return _(
+        "Le processus de fond qui faisait cette tâche s'est arrêté avant la fin (il a été "
+        "interrompu ou redémarré) ; rien n'a été enregistré. Vous pouvez la relancer."
+    )
+
+
+def mark_stale(jobs=None, now: datetime.datetime | None = None) -> int:
+    """Mark failed the running jobs (of ``jobs``, by default all) whose worker has given no sign
+    of life for ``JOB_STALE_SECONDS``, each with the message in its own language; how many. One
+    query when there are none; the condition is checked again by the update itself, so a
+    progress written meanwhile keeps its job running."""
+    now = now or timezone.now()
+    stale = (Job.objects.all() if jobs is None else jobs).stale(now)
+    languages = list(stale.order_by().values_list("language", flat=True).distinct())
+    count = 0
+    for language in languages:
+        with translation.override(language):
+            count += stale.filter(language=language).update(
+                state=Job.State.FAILED,
+                message=stale_message(),
+                finished_at=now,
+                expires_at=now + result_lifetime(),
+            )
+    return count
+
+
+def refresh_if_stale(job: Job) -> Job:
+    """``job`` as read, or, if its worker stopped, marked failed and read again (no query when
+    it is not stale: the page polled every second stays at one query)."""
+    if job.is_stale and mark_stale(Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
+
+
 def purge_expired(now: datetime.datetime | None = None) -> int:
-    """Delete the expired jobs and their files; the number of jobs deleted."""
+    """Mark failed the jobs whose worker stopped (``mark_stale``), then delete the expired jobs
+    and their files; the number of jobs deleted."""
+    mark_stale(now=now)
     expired = list(Job.objects.expired(now).values_list("pk", "file_name"))
     for _pk, file_name in expired:
         if file_name and default_storage.exists(file_name):

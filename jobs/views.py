@@ -1,7 +1,8 @@
 """The page of a background job (``/taches/<uuid>/``): its progress bar, polled by htmx every
 second (the partial stops polling once the job is finished), then the download link or the
-failure's message; and the download itself. Only the job's user, and superusers, see either:
-anyone else gets 404."""
+failure's message (a job whose worker stopped is marked failed here, when it is read: its page
+says so and offers to start it again); and the download itself. Only the job's user, and
+superusers, see either: anyone else gets 404."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from .models import Job
+from .services import refresh_if_stale
 
 
 def get_job_for_user(request: HttpRequest, pk) -> Job:
     job = Job.objects.for_user(request.user).filter(pk=pk).first()
     if job is None:
         raise Http404
-    return job
+    return refresh_if_stale(job)
 
 
 @login_required

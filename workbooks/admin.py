@@ -139,6 +139,7 @@ class WorkbookStrategyAdmin(StrategyAdmin):
                 kind="workbook_export",
                 title=_("Classeur de la stratégie – %(strategy)s") % {"strategy": strategy},
                 strategy_id=strategy.pk,
+                restart_url=request.get_full_path(),
                 back_url=reverse("admin:strategies_strategy_change", args=[strategy.pk]),
             )
             return redirect(job)

@@ -116,6 +116,7 @@ def strategy_pack(request: HttpRequest, pk: int) -> HttpResponse:
             title=_("Rapport Excel – %(strategy)s") % {"strategy": strategy},
             params={"query": request.GET.urlencode()},
             strategy_id=strategy.pk,
+            restart_url=request.get_full_path(),
             back_url=reverse("cockpit:strategy", args=[strategy.pk]),
         )
         return redirect(job)
@@ -138,6 +139,7 @@ def workshop_pack(request: HttpRequest, pk: int, workshop_pk: int) -> HttpRespon
             % {"title": workshop_pack_title(strategy, workshop)},
             params={"workshop": workshop.pk},
             strategy_id=strategy.pk,
+            restart_url=request.get_full_path(),
             back_url=reverse("cockpit:workshop", args=[strategy.pk, workshop.pk]),
         )
         return redirect(job)

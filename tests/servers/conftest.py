@@ -18,7 +18,8 @@ What they share, and how it is kept apart from the rest of the suite:
   naming the test database (``DJANGO_CACHE_KEY_PREFIX``); only that prefix is deleted afterwards.
 - **Task queue**: the database backend with a ``db_worker`` (``two_servers``), or RQ on the same
   Redis database with an ``rqworker`` (``rq_servers``, tests/servers/test_rq_two_servers.py).
-- **MEDIA_ROOT**: one temporary folder (``DJANGO_MEDIA_ROOT``).
+- **MEDIA_ROOT**: one temporary folder (``DJANGO_MEDIA_ROOT``), where the worker writes the
+  background jobs' files (``DJANGO_PACK_BACKGROUND_PROJECTS=0``: every pack is one).
 
 Skipped on SQLite (two servers on one SQLite file is not a supported deployment, and the test
 database there lives in the test process's memory) and when no Redis answers on 127.0.0.1:6379.
@@ -142,6 +143,9 @@ def running_servers(
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         DJANGO_LOG_FORMAT="text",
         DJANGO_HEALTH_MIN_FREE_DISK_MB="1",
+        # Every pack of the demo is made by the worker (a background job), whichever server
+        # was asked, into the shared DJANGO_MEDIA_ROOT.
+        DJANGO_PACK_BACKGROUND_PROJECTS="0",
     )
     servers = Servers(folder, environment)
     worker = {

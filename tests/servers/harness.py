@@ -7,7 +7,8 @@ settings (``DJANGO_DEBUG=0``). They share only what a deployment of several serv
 (docs/OPERATIONS.md, "Several app servers"): the database, the Redis database and key prefix of
 the cache (``REDIS_URL``, ``DJANGO_CACHE_KEY_PREFIX``; sessions and axes' attempts are rows of the
 database), the task queue (``TASKS_BACKEND``: the database, or RQ on the same Redis) and
-``DJANGO_MEDIA_ROOT``.
+``DJANGO_MEDIA_ROOT`` (where the worker writes the background jobs' files: every pack of the
+demo is one, ``DJANGO_PACK_BACKGROUND_PROJECTS=0``).
 """
 
 from __future__ import annotations
@@ -284,8 +285,14 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
         )
 
-    def request(self, url: str, data: bytes | None = None, content_type: str = "") -> Response:
-        request = urllib.request.Request(url, data=data)
+    def request(
+        self,
+        url: str,
+        data: bytes | None = None,
+        content_type: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        request = urllib.request.Request(url, data=data, headers=headers or {})
         if data is not None:
             request.add_header("Content-Type", content_type)
             request.add_header("Referer", url)
@@ -295,8 +302,8 @@ class Browser:
         except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
             return Response(error.code, error.headers, error.read())
 
-    def get(self, url: str) -> Response:
-        return self.request(url)
+    def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        return self.request(url, headers=headers)
 
     def csrf(self, url: str) -> str:
         response = self.get(url)

@@ -1,10 +1,11 @@
 """A member and an editor walk across two app servers (issue 19, item 4): whatever one server
 records (a session, a lockout, an import waiting for its confirmation, a count of logins, a
-queued mail) the other one sees, through PostgreSQL, the Redis cache and the task worker.
+queued mail, a background job and its file) the other one sees, through PostgreSQL, the Redis
+cache, the task worker and the shared DJANGO_MEDIA_ROOT.
 
 The servers (tests/servers/conftest.py) run for the whole module; each test uses accounts and
 rows of its own, so that none depends on another's effects. A new cross-server step (a task's
-progress and its download, say) is one more test here: ``two_servers.a``/``.b`` and
+a new background job, say) is one more test here: ``two_servers.a``/``.b`` and
 ``log_in(base, username)``.
 """
 
@@ -156,3 +157,43 @@ def test_a_password_reset_asked_on_a_is_mailed_by_the_worker_and_completed_on_b(
 
     assert Browser().log_in(a, RESET_USER, PASSWORD).status == 200  # the old one: refused
     log_in(a, RESET_USER, new_password)
+
+
+def test_a_pack_asked_on_a_is_made_by_the_worker_polled_and_downloaded_on_b(two_servers, db):
+    """The servers make every pack in the background: the secretariat asks on A, the db_worker
+    writes the file into the shared DJANGO_MEDIA_ROOT, B's job page (polled as htmx does) shows
+    it done and B sends the file; on A, another user gets 404 for that job and its file."""
+    a, b = two_servers.bases
+    strategy = demo_strategy()
+    editor = log_in(a, "secretariat")
+
+    asked = editor.get(f"{a}/strategies/{strategy.pk}/export.xlsx")
+    assert asked.status == 302, asked.text[:1000]
+    job_path = asked.location.removeprefix(a)
+    assert re.fullmatch(r"/taches/[0-9a-f-]{36}/", job_path), job_path
+
+    deadline = time.monotonic() + 60
+    while True:
+        partial = editor.get(f"{b}{job_path}", headers={"HX-Request": "true"})
+        assert partial.status == 200, partial.text[:1000]
+        if "hx-trigger" not in partial.text or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert "Terminé." in partial.text, f"{partial.text[:1000]}\n{two_servers.logs()}"
+    assert "<html" not in partial.text
+    job_id = job_path.split("/")[2]
+    files = [path for path in (two_servers.media_root / "jobs" / job_id).iterdir()]
+    assert len(files) == 1 and files[0].suffix == ".xlsx"
+
+    download = editor.get(f"{b}{job_path}fichier/")
+    assert download.status == 200, download.text[:1000]
+    assert files[0].name in download.headers["Content-Disposition"]
+    assert download.body == files[0].read_bytes()
+    book = openpyxl.load_workbook(io.BytesIO(download.body), read_only=True)
+    assert "Synthèse" in book.sheetnames and len(book.sheetnames) > 1
+
+    other = log_in(a, "commission")
+    assert other.get(f"{a}{job_path}").status == 404
+    assert other.get(f"{a}{job_path}fichier/").status == 404
+    # Made by the worker, sent from the shared folder: nothing in either server's own.
+    assert two_servers.temporary_files() == []
