@@ -424,7 +424,12 @@ def id_values(route: str, strategy: Strategy, owner: RoundOwner) -> dict[str, st
     history = getattr(model, "history", None) if model is not None else None
     version = history.order_by("pk").values_list("pk", flat=True).first() if history else 1
     values = {
-        "pk": owner.round_id if model is Round else strategy.pk,
+        # A background job's id is a UUID (jobs/urls.py): an unknown one, answered 404.
+        "pk": uuid.UUID(int=1)
+        if "<uuid:pk>" in route
+        else owner.round_id
+        if model is Round
+        else strategy.pk,
         "object_id": object_id,
         "id": object_id,
         "axis_pk": Axis.objects.filter(strategy=strategy).order_by("pk").first().pk,
