@@ -91,7 +91,9 @@ class Command(BaseCommand):
                 # A file, not memory: the worker's process opens it too.
                 jobs_database = settings.DATABASES["jobs"]
                 if jobs_database["ENGINE"].endswith("sqlite3"):
-                    jobs_database["TEST"] = {"NAME": str(Path(folder) / "bench-jobs.sqlite3")}
+                    jobs_database.setdefault("TEST", {})["NAME"] = str(
+                        Path(folder) / "bench-jobs.sqlite3"
+                    )
             settings.MEDIA_ROOT = str(Path(folder) / "media")
             # The test client's responses carry their context (the import's result) only in a
             # test environment.
@@ -138,6 +140,7 @@ class Command(BaseCommand):
 
     def run_job(self, job_id: str, databases: str) -> None:
         """In the fresh process: the run's databases in place of the settings', then the job."""
+        settings.DEBUG = False  # as a worker in production: no query log
         for alias, name in json.loads(databases).items():
             connections[alias].settings_dict["NAME"] = name
         phase = run_job_here(job_id, "tâche")
@@ -200,11 +203,11 @@ class Command(BaseCommand):
         size = result.file_bytes / 1024 / 1024
         self.stdout.write(f"{result.rows} {result.label} (xlsx de {size:.1f} Mo)")
         self.stdout.write(
-            f"  {'étape':<30} {'secondes':>9} {'s CPU':>7} {'requêtes':>9} {'pic Mo':>7}"
+            f"  {'étape':<36} {'secondes':>9} {'s CPU':>7} {'requêtes':>9} {'pic Mo':>7}"
         )
         for phase in result.phases:
             self.stdout.write(
-                f"  {phase.name:<30} {phase.seconds:>9.2f} {phase.cpu_seconds:>7.2f} "
+                f"  {phase.name:<36} {phase.seconds:>9.2f} {phase.cpu_seconds:>7.2f} "
                 f"{phase.queries:>9} {phase.peak_mb:>7.0f}"
             )
         for name, counts in result.counts.items():
