@@ -104,6 +104,7 @@ class Command(BaseCommand):
                     warnings.filterwarnings("ignore", "No directory at", UserWarning)
                     self.run(projects, values)
             finally:
+                connections.close_all()  # the jobs alias's too (PostgreSQL: the same database)
                 teardown_databases(old_config, verbosity=0)
                 teardown_test_environment()
 
