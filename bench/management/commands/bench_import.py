@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connections
 from django.test.utils import (
+    override_settings,
     setup_databases,
     setup_test_environment,
     teardown_databases,
@@ -94,7 +95,8 @@ class Command(BaseCommand):
                     jobs_database.setdefault("TEST", {})["NAME"] = str(
                         Path(folder) / "bench-jobs.sqlite3"
                     )
-            settings.MEDIA_ROOT = str(Path(folder) / "media")
+            media = override_settings(MEDIA_ROOT=str(Path(folder) / "media"))  # the jobs' files
+            media.enable()
             # The test client's responses carry their context (the import's result) only in a
             # test environment.
             setup_test_environment()
@@ -107,6 +109,7 @@ class Command(BaseCommand):
                 connections.close_all()  # the jobs alias's too (PostgreSQL: the same database)
                 teardown_databases(old_config, verbosity=0)
                 teardown_test_environment()
+                media.disable()
 
     def bench(self, model, strategy, dataset, user, *, label: str) -> ImportBenchmark:
         if self.worker:
