@@ -10,7 +10,13 @@ them on a database of their choosing:
 - ``project_rows(strategy, count)`` / ``value_rows(strategy, count)``: new rows for it, as a
   dataset with the import's columns;
 - ``bench_admin_import(model, strategy, dataset, user)``: the three admin requests above, each
-  measured (``Phase``: seconds, queries, peak memory of the process).
+  measured (``Phase``: seconds, queries, peak memory of the process), the file imported in the
+  request whatever its size (``IMPORT_BACKGROUND_ROWS`` raised for the run);
+- ``bench_worker_import(model, strategy, dataset, user, run_job=...)``: the same file above
+  ``IMPORT_BACKGROUND_ROWS``, as a secretariat gets it: the upload request, the preview's job,
+  the preview page, the confirmation request, the confirmation's job; ``run_job(job_id)`` runs a
+  job and measures it (``manage.py bench_import --worker``: in a fresh process, as the worker
+  would; here by default: in this process, ``run_job_here``).
 
 Peak memory is the process's resident high-water mark, reset before each phase where Linux allows
 it (``/proc/self/clear_refs``), else the high-water mark since the start (an upper bound). Before
@@ -30,7 +36,7 @@ import os
 import platform
 import resource
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -44,6 +50,8 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from indicators.resources import IndicatorValueResource
+from jobs import services as jobs
+from jobs.models import Job
 from projects.models import Project
 from projects.resources import ProjectResource
 from spreadsheets.formats import XLSX
@@ -328,11 +336,110 @@ def bench_admin_import(
             if confirm_form.initial.get(field) is not None
         }
 
-    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+    with override_settings(
+        DEBUG=False,
+        ALLOWED_HOSTS=["testserver"],
+        SECURE_SSL_REDIRECT=False,
+        IMPORT_BACKGROUND_ROWS=10**9,  # in the request, whatever the size
+    ):
         confirm = preview("aperçu")
         with measured("confirmation", phases):
             response = client.post(reverse(f"{prefix}_process_import"), confirm)
         if response.status_code != 302:
             raise RuntimeError(f"La confirmation a répondu {response.status_code}.")
         preview("réimport inchangé (aperçu)")
+    return result
+
+
+# --- The admin's import in the worker, measured ---------------------------------------------------
+
+#: A job run and measured: the job's id in, its phase (named by the caller) out.
+JobRunner = Callable[[str, str], Phase]
+
+
+def run_job_here(job_id: str, name: str) -> Phase:
+    """The job run in this process, as the worker's task does (``jobs.services.run``)."""
+    phases: list[Phase] = []
+    with measured(name, phases):
+        jobs.run(job_id)
+    return phases[0]
+
+
+def bench_worker_import(
+    model: type[Model],
+    strategy: Strategy,
+    dataset: tablib.Dataset,
+    user,
+    *,
+    run_job: JobRunner = run_job_here,
+    label: str = "",
+) -> ImportBenchmark:
+    """The dataset as an xlsx, imported through the admin by ``user`` with the preview and the
+    confirmation in the worker (``IMPORT_BACKGROUND_ROWS`` lowered for the run): the requests
+    measured here, each job by ``run_job``. The phases « aperçu » and « confirmation » are the
+    jobs (the figure of the target)."""
+    phases: list[Phase] = []
+    with measured("fichier xlsx", phases):
+        content = XLSX().export_data(dataset)
+    result = ImportBenchmark(
+        label or str(model._meta.verbose_name_plural), len(dataset), len(content), phases
+    )
+    del dataset
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    client = Client()
+    client.force_login(user)
+
+    def job_of(response, name: str) -> Job:
+        if response.status_code != 302:
+            raise RuntimeError(f"{name} : la requête a répondu {response.status_code}.")
+        job = Job.objects.filter(user_id=user.pk).order_by("-created_at").first()
+        if job is None or response["Location"] != job.get_absolute_url():
+            raise RuntimeError(f"{name} : aucune tâche lancée.")
+        return job
+
+    def finished(job: Job, name: str) -> Job:
+        phases.append(run_job(str(job.pk), name))
+        job.refresh_from_db()
+        if job.state != Job.State.DONE:
+            raise RuntimeError(f"{name} : la tâche a échoué ({job.message}).")
+        return job
+
+    with override_settings(
+        DEBUG=False,
+        ALLOWED_HOSTS=["testserver"],
+        SECURE_SSL_REDIRECT=False,
+        IMPORT_BACKGROUND_ROWS=0,
+    ):
+        with measured("envoi du fichier (requête)", phases):
+            response = client.post(
+                reverse(f"{prefix}_import"),
+                {
+                    "strategy": strategy.pk,
+                    "format": 0,
+                    "resource": 0,
+                    "import_file": SimpleUploadedFile(
+                        "bench.xlsx", content, content_type=XLSX().get_content_type()
+                    ),
+                },
+            )
+        job = finished(job_of(response, "envoi"), "aperçu")
+        with measured("page de l'aperçu (requête)", phases):
+            response = client.get(job.result_url)
+        preview = response.context["result"]
+        result.counts["aperçu"] = preview.counts
+        if preview.problems or preview.file_errors:
+            problems = preview.file_errors + [
+                f"ligne {problem['line']}, {problem['column']} : {problem['message']}"
+                for problem in preview.problems[:5]
+            ]
+            raise RuntimeError("Import refusé : " + " ; ".join(problems))
+        confirm_form = response.context["confirm_form"]
+        data = {
+            field: confirm_form.initial[field]
+            for field in confirm_form.fields
+            if confirm_form.initial.get(field) is not None
+        }
+        with measured("envoi de la confirmation (requête)", phases):
+            response = client.post(reverse(f"{prefix}_process_import"), data)
+        job = finished(job_of(response, "confirmation"), "confirmation")
     return result

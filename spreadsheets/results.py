@@ -86,3 +86,67 @@ def result_counts(result) -> dict[str, int]:
         "skip": totals[RowResult.IMPORT_TYPE_SKIP],
         "invalid": totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR],
     }
+
+
+class StoredPreview:
+    """An import's preview as plain data, what a background job keeps (``as_data``) and the import
+    page shows again (``from_data``): the counts, the rows of the diff table the preview shows,
+    every error and warning, in French, already as text. import-export's ``Result`` holds
+    exceptions and tracebacks; this holds nothing but strings and numbers (JSON)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.counts: dict[str, int] = data["counts"]
+        self.strategy: str = data.get("strategy", "")
+        self.file_errors: list[str] = data.get("file_errors", [])
+        self.warnings: list[str] = data.get("warnings", [])
+        self.problems: list[dict[str, Any]] = data.get("problems", [])
+        self.shown_rows: list[dict[str, Any]] = data.get("shown_rows", [])
+        self.errors: bool = data.get("errors", False)
+        self.validation_errors: bool = data.get("validation_errors", False)
+
+    @staticmethod
+    def as_data(result) -> dict[str, Any]:
+        """What the preview page needs of an import's result (``SpreadsheetResult``)."""
+        return {
+            "counts": dict(result.counts),
+            "strategy": str(getattr(result, "strategy", None) or getattr(result, "scope", "")),
+            "file_errors": [str(message) for message in result.file_errors],
+            "warnings": [str(message) for message in result.warnings],
+            "problems": [
+                {
+                    "line": problem.line,
+                    "column": str(problem.column),
+                    "message": str(problem.message),
+                    "shown_value": problem.shown_value,
+                }
+                for problem in result.problems
+            ],
+            "shown_rows": [
+                {
+                    "line": row.line,
+                    "import_type": row.import_type,
+                    "object_repr": str(row.object_repr or ""),
+                    "changes": [
+                        {
+                            "column": str(change.column),
+                            "before": change.before,
+                            "after": change.after,
+                        }
+                        for change in row.changes
+                    ],
+                }
+                for row in result.shown_rows
+            ],
+            "errors": result.has_errors(),
+            "validation_errors": result.has_validation_errors(),
+        }
+
+    def has_errors(self) -> bool:
+        return self.errors
+
+    def has_validation_errors(self) -> bool:
+        return self.validation_errors
+
+    @property
+    def ok(self) -> bool:
+        return not (self.errors or self.validation_errors)

@@ -20,12 +20,19 @@ What it adds to them:
   confirmation refused while any row is bad, and a confirmed import that rolls back entirely if
   the data changed meanwhile;
 - the empty template of each model ("Modèle d'import", on the changelist and the import page);
+- a file of more than ``IMPORT_BACKGROUND_ROWS`` rows previewed, then imported, by the task
+  worker (``strategies.background``) with the rows' progress on the job's page; the import page
+  shows the preview the job kept (``?job=<uuid>``, the job's user only) with the confirmation
+  form; the confirmation's summary is on the job's page;
 - exports restricted to the user's strategies, with typed cells and formulas neutralised (the
   formats of ``spreadsheets.formats``, chosen by the ``IMPORT_FORMATS`` and ``EXPORT_FORMATS``
   settings).
 """
 
 from __future__ import annotations
+
+import json
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -34,7 +41,8 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -45,12 +53,18 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.signals import post_import
 
+from jobs import services as jobs
+from jobs.models import Job
 from spreadsheets import uploads
 from spreadsheets.formats import XLSX_CONTENT_TYPE
+from spreadsheets.results import StoredPreview
 from spreadsheets.template import import_template
 from spreadsheets.text import SpreadsheetError, file_size
 
 from .models import Membership, Strategy
+
+#: The kind of background job of a large import (``strategies.background``).
+BACKGROUND_KIND = "admin_import"
 
 
 def strategies_for_import(user) -> QuerySet[Strategy]:
@@ -162,6 +176,8 @@ class SpreadsheetConfirmForm(ConfirmImportForm):
         except uploads.RefusedUpload as refusal:
             self.refusal = str(refusal)
             raise forms.ValidationError(self.refusal) from None
+        cleaned["reference"] = cleaned["import_file_name"]
+        cleaned["rows"] = int(kept.get("rows") or 0)
         cleaned["import_file_name"] = kept["name"]
         cleaned["original_file_name"] = kept["file"]
         cleaned["format"] = kept["format"]
@@ -227,8 +243,15 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 file=initial["original_file_name"][:200],
                 format=initial["format"],
                 resource=initial["resource"],
+                rows=self.rows_read(import_form),
             )
         return initial
+
+    @staticmethod
+    def rows_read(import_form) -> int:
+        """The rows of the file the import form has read (``SpreadsheetImportForm.clean``)."""
+        read = getattr(import_form.cleaned_data.get("import_file"), "spreadsheet", None)
+        return len(read[1]) if read is not None else 0
 
     def upload_kind(self) -> str:
         """What an upload's reference is for: this admin's imports."""
@@ -260,7 +283,24 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 "import_file", gettext("Ce fichier n'a pas pu être lu comme un tableur.")
             )
 
+    def create_import_form(self, request):
+        """One import form per request: ``import_action`` checks it before import-export does,
+        and the file is read once."""
+        form = getattr(request, "_spreadsheet_import_form", None)
+        if form is None:
+            form = super().create_import_form(request)
+            request._spreadsheet_import_form = form
+        return form
+
     def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "GET" and "job" in request.GET:
+            return self.background_preview(request, request.GET["job"])
+        if request.method == "POST":
+            form = self.create_import_form(request)
+            if form.is_valid() and self.rows_read(form) > settings.IMPORT_BACKGROUND_ROWS:
+                return redirect(self.start_preview_job(request, form))
         response = super().import_action(request, **kwargs)
         if isinstance(response, TemplateResponse):  # rendered later: the context can grow
             response.context_data.update(self.import_context(request))
@@ -292,6 +332,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             form = self.create_confirm_form(request)
             if not form.is_valid() and form.refusal:
                 return self.refused_import(request, form.refusal)
+            if form.is_valid() and form.cleaned_data["rows"] > settings.IMPORT_BACKGROUND_ROWS:
+                return redirect(self.start_import_job(request, form.cleaned_data, confirm=True))
         try:
             return super().process_import(request, **kwargs)
         except (FileNotFoundError, SpreadsheetError):
@@ -304,6 +346,102 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             )
             info = self.get_model_info()
             return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_import"))
+
+    # --- In the background (strategies/background.py) -------------------------------------------
+
+    def start_preview_job(self, request: HttpRequest, import_form) -> Job:
+        """The upload kept as for a preview in the request, and the job that previews it."""
+        cleaned = import_form.cleaned_data
+        file_format = self.get_import_formats()[int(cleaned["format"])]()
+        import_file = cleaned["import_file"]
+        import_file.tmp_storage_name = self.write_to_tmp_storage(import_file, file_format).name
+        initial = self.get_confirm_form_initial(request, import_form)
+        kept = {
+            "reference": initial["import_file_name"],
+            "original_file_name": initial["original_file_name"][:200],
+            "format": initial["format"],
+            "resource": initial["resource"],
+            "strategy": cleaned["strategy"],
+        }
+        return self.start_import_job(request, kept, confirm=False)
+
+    def start_import_job(self, request: HttpRequest, kept: dict, *, confirm: bool) -> Job:
+        """The job that previews (or imports) the upload of the reference ``kept`` carries."""
+        info = self.get_model_info()
+        model = self.model._meta.verbose_name_plural
+        title = _("Import des %(model)s") if confirm else _("Aperçu de l'import des %(model)s")
+        back = "changelist" if confirm else "import"
+        return jobs.start(
+            request.user,
+            kind=BACKGROUND_KIND,
+            title=title % {"model": model},
+            params={
+                "model": self.model._meta.label_lower,
+                "reference": kept["reference"],
+                "confirm": confirm,
+                "file": str(kept.get("original_file_name") or ""),
+                "format": str(kept.get("format") or "0"),
+                "resource": str(kept.get("resource") or ""),
+            },
+            strategy_id=kept["strategy"].pk,
+            unit=Job.Unit.ROWS,
+            back_url=reverse(f"admin:{info[0]}_{info[1]}_{back}"),
+        )
+
+    def background_preview(self, request: HttpRequest, job_id: str) -> TemplateResponse:
+        """The import page with the preview a job made (or the errors of a refused import), and
+        the confirmation form when there is something to confirm. Only for the job's own user,
+        and one of their strategies: 404 otherwise."""
+        try:
+            pk = uuid.UUID(job_id)
+        except ValueError:
+            raise Http404 from None
+        job = (
+            Job.objects.filter(pk=pk, user_id=request.user.pk, kind=BACKGROUND_KIND)
+            .filter(state=Job.State.DONE)
+            .exclude(file_name="")
+            .first()
+        )
+        if job is None or job.is_expired or job.params.get("model") != self.model._meta.label_lower:
+            raise Http404
+        strategy = self.strategies(request).filter(pk=job.strategy_id).first()
+        if strategy is None:
+            raise Http404
+        try:
+            data = json.loads(jobs.read_result(job))
+            preview = StoredPreview(data)
+        except (OSError, ValueError, KeyError, TypeError):
+            raise Http404 from None
+        confirmed = bool(data.get("confirmed"))
+        confirm_form = None
+        if not confirmed and preview.ok and (preview.counts["new"] or preview.counts["update"]):
+            confirm_form = self.get_confirm_form_class(request)(
+                initial={
+                    "import_file_name": job.params["reference"],
+                    "original_file_name": job.params.get("file", ""),
+                    "format": job.params.get("format", "0"),
+                    "resource": job.params.get("resource", ""),
+                    "strategy": strategy.pk,
+                },
+                strategies=self.strategies(request),
+                user=request.user,
+                kind=self.upload_kind(),
+            )
+        import_form = self.create_import_form(request)
+        context = {
+            **self.admin_site.each_context(request),
+            **self.import_context(request),
+            "title": gettext("Import"),
+            "form": import_form,
+            "confirm_form": confirm_form,
+            "opts": self.model._meta,
+            "media": self.media + import_form.media,
+            "result": preview,
+            "confirmed": confirmed,
+            "import_error_display": self.import_error_display,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
 
     def refused_import(self, request: HttpRequest, reason: str) -> TemplateResponse:
         """The page of a confirmation whose reference is refused: nothing imported."""
@@ -341,6 +479,13 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_changelist"))
 
     def generate_log_entries(self, result, request) -> None:
+        confirm = getattr(request, "_import_confirm_form", None)
+        cleaned = getattr(confirm, "cleaned_data", {}) or {}
+        self.log_import(
+            result, request.user, cleaned.get("original_file_name"), cleaned.get("strategy")
+        )
+
+    def log_import(self, result, user, file_name, strategy) -> None:
         """One entry of the admin's log per import: who imported which file into which strategy,
         and what it changed. Each created or changed row has its own history record already
         (simple-history, with the user and the file): one log entry per row would add nothing but
@@ -350,35 +495,31 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         counts = result.counts
         if not counts["new"] and not counts["update"]:
             return
+        summary = self.import_summary(result, file_name, strategy)
         LogEntry.objects.create(
-            user_id=request.user.pk,
+            user_id=user.pk,
             content_type=ContentType.objects.get_for_model(self.model),
             object_id=None,
-            object_repr=self.import_summary(result, request)[:200],
+            object_repr=summary[:200],
             action_flag=CHANGE if counts["update"] else ADDITION,
-            change_message=self.import_summary(result, request),
+            change_message=summary,
         )
 
-    def import_summary(self, result, request) -> str:
-        confirm = getattr(request, "_import_confirm_form", None)
-        cleaned = getattr(confirm, "cleaned_data", {}) or {}
+    def import_summary(self, result, file_name, strategy) -> str:
         return gettext(
             "Import de « %(file)s » dans %(strategy)s : %(new)s créé(s), %(update)s modifié(s)"
-        ) % {
-            "file": cleaned.get("original_file_name") or "?",
-            "strategy": cleaned.get("strategy") or "?",
-            **result.counts,
-        }
+        ) % {"file": file_name or "?", "strategy": strategy or "?", **result.counts}
 
-    def add_success_message(self, result, request) -> None:
-        counts = result.counts
-        messages.success(
-            request,
+    def success_message(self, result) -> str:
+        return (
             gettext(
                 "Import terminé : %(new)s créé(s), %(update)s modifié(s), %(skip)s inchangé(s)."
             )
-            % counts,
+            % result.counts
         )
+
+    def add_success_message(self, result, request) -> None:
+        messages.success(request, self.success_message(result))
 
     # --- The empty template ---------------------------------------------------------------------
 

@@ -3,10 +3,13 @@ benchmark call them, so that they cannot rot."""
 
 import io
 
+import pytest
+
 from bench.import_bench import (
     ImportBenchmark,
     Phase,
     bench_admin_import,
+    bench_worker_import,
     build_strategy,
     machine,
     project_rows,
@@ -47,6 +50,27 @@ def test_the_value_import_benchmark_runs(db):
     assert result.counts["aperçu"]["new"] == 30
     assert IndicatorValue.objects.filter(indicator__strategy=strategy).count() == 30
     assert "cœurs" in machine()
+
+
+@pytest.mark.django_db(databases=["default", "jobs"])
+def test_the_worker_import_benchmark_runs_both_jobs(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    strategy = build_strategy(projects=20, indicators=5)
+    user = UserFactory(username="banc", is_staff=True, is_superuser=True)
+
+    result = bench_worker_import(IndicatorValue, strategy, value_rows(strategy, 30), user)
+
+    assert [phase.name for phase in result.phases] == [
+        "fichier xlsx",
+        "envoi du fichier (requête)",
+        "aperçu",
+        "page de l'aperçu (requête)",
+        "envoi de la confirmation (requête)",
+        "confirmation",
+    ]
+    assert result.counts["aperçu"]["new"] == 30
+    assert IndicatorValue.objects.filter(indicator__strategy=strategy).count() == 30
+    assert result.phase("confirmation").queries > 0 and result.peak_mb > 0
 
 
 def value_benchmark(seconds: float, peak_mb: float) -> ImportBenchmark:
