@@ -257,7 +257,9 @@ def cell(value: Timing | str | None) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if value.peak is not None or value.seconds >= 1:
+    # Builds (the pack, the workbooks, the import) in seconds; a page (a response, without its
+    # memory measured) in ms, however slow.
+    if value.peak is not None or (value.seconds >= 1 and not value.size):
         parts = [f"{value.seconds:.2f} s"]
         if value.peak is not None:
             parts.append(f"{value.peak / 1024 / 1024:.0f} MB")
