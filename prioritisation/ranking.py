@@ -9,9 +9,13 @@ the bottom third of the scored rows, priority 3 in the top third (no thirds unde
 ``build_ranking`` runs one query for the scores of every row, whatever their number; the caller
 passes the criteria and the rows already loaded (annotated with ``with_weighted_score()``).
 
-A ranking of more than ``OPEN_ROWS`` rows is shown ``PAGE_ROWS`` rows at a time (``page_of``), as
-the cockpit's steering table: every row is ranked (a rank depends on all the scores above it), but
-only the page's rows get their per-criterion scores and are rendered.
+A ranking of more than ``OPEN_ROWS`` rows is shown ``PAGE_ROWS`` rows at a time, as the cockpit's
+steering table. ``ranking_page`` (the ranking page) ranks in Python only the scored rows (a rank
+depends on all the scores above it; their number is bounded by what a commission scores), counts
+the unscored ones in the database and reads only those of the page, in their order (priority,
+projects before proposals, code, title): a fixed number of queries, and no row built for the
+thousands of unscored projects of a large portfolio. Only the page's rows get their per-criterion
+scores and are rendered. ``page_of`` pages a ranking built whole (``build_ranking``).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Length, Lower
 
 from strategies.models import Axis
 
@@ -33,14 +39,19 @@ from .models import (
     Score,
     WeightedScore,
     annotated_weighted_score,
+    score_annotations,
 )
 
 _UNSET: Any = object()
 
-#: Up to this many rows, the ranking page shows them all (the cockpit's threshold).
-OPEN_ROWS = 400
+#: Up to this many rows, the ranking page shows them all.
+OPEN_ROWS = 200
 #: Rows of one page of a longer ranking (the next ones are loaded on demand).
-PAGE_ROWS = 200
+PAGE_ROWS = 100
+#: The same for the scoring grid, whose rows weigh more (an input, a comment and a link per
+#: criterion: some 3 KB a row): rendering a page of it is what its time grows with.
+GRID_OPEN_ROWS = 100
+GRID_PAGE_ROWS = 50
 
 #: Disagreements between a project's priority and its place in the ranking.
 HIGH_PRIORITY_LOW_SCORE = "high_priority_low_score"
@@ -118,16 +129,28 @@ class RankingRow:
 class Ranking:
     criteria: list[Criterion]
     rows: list[RankingRow]
+    #: Unscored rows counted in the database but not loaded (``ranking_page``), after ``rows``.
+    unloaded: int = 0
 
     @property
+    def count(self) -> int:
+        """How many rows the ranking has, loaded or not."""
+        return len(self.rows) + self.unloaded
+
+    @property
+    def unscored_count(self) -> int:
+        return len(self.unscored) + self.unloaded
+
+    @cached_property
     def scored(self) -> list[RankingRow]:
+        """The scored rows, best first (computed once: rows are only ever added unscored)."""
         return [row for row in self.rows if row.rounded is not None]
 
     @property
     def unscored(self) -> list[RankingRow]:
         return [row for row in self.rows if row.rounded is None]
 
-    @property
+    @cached_property
     def ties(self) -> list[list[RankingRow]]:
         """Groups of two or more rows with the same (shown) weighted score, best first."""
         groups: dict[Decimal, list[RankingRow]] = defaultdict(list)
@@ -192,7 +215,7 @@ class RankingPage:
 
     @property
     def rows_after(self) -> int:
-        return len(self.ranking.rows) - self.start - len(self.rows)
+        return self.ranking.count - self.start - len(self.rows)
 
     @property
     def ties(self) -> list[list[RankingRow]]:
@@ -225,6 +248,77 @@ def page_of(ranking: Ranking, number: int, url: Callable[[int], str]) -> Ranking
         start=start,
         next_url=url(number + 1) if number < count else "",
         previous_url=url(number - 1) if number > 1 else "",
+    )
+
+
+def ranking_page(
+    criteria: Sequence[Criterion],
+    projects: QuerySet[Project] | None,
+    proposals: QuerySet[Proposal] | None,
+    number: int,
+    url: Callable[[int], str],
+) -> RankingPage:
+    """Page ``number`` (from 1; out of range: the nearest) of the ranking of ``projects`` and
+    ``proposals`` (None: none of them), as ``page_of(build_ranking(…))`` would show it, with the
+    page's scores attached, in eight queries whatever the number of rows: the scored rows are
+    read and ranked whole, the unscored ones counted and only the page's read."""
+    projects = Project.objects.none() if projects is None else projects
+    proposals = Proposal.objects.none() if proposals is None else proposals
+    scored_projects, unscored_projects = _split(projects, "project")
+    scored_proposals, unscored_proposals = _split(proposals, "proposal")
+    ranking = build_ranking(criteria, scored_projects, scored_proposals, with_scores=False)
+    unscored_projects = unscored_projects.order_by(
+        Coalesce("priority", Value(4)), Length("code"), "code", Lower("title"), "pk"
+    )
+    unscored_proposals = unscored_proposals.order_by(Lower("title"), "pk")
+    n_projects, n_proposals = unscored_projects.count(), unscored_proposals.count()
+    scored, total = len(ranking.rows), len(ranking.rows) + n_projects + n_proposals
+    if total <= OPEN_ROWS:
+        start, stop, page = 0, total, None
+    else:
+        count = -(-total // PAGE_ROWS)
+        number = min(max(1, number), count)
+        start, stop = (number - 1) * PAGE_ROWS, number * PAGE_ROWS
+        page = RankingPage(
+            ranking,
+            [],
+            number=number,
+            count=count,
+            start=start,
+            next_url=url(number + 1) if number < count else "",
+            previous_url=url(number - 1) if number > 1 else "",
+        )
+    # The page's window over the unscored rows: projects first, then proposals.
+    first, last = max(0, start - scored), max(0, stop - scored)
+    unscored_rows = [
+        RankingRow(item, WeightedScore(None, 0, len(criteria)))
+        for item in [
+            *(unscored_projects[first:last] if first < min(last, n_projects) else ()),
+            *(
+                unscored_proposals[max(0, first - n_projects) : last - n_projects]
+                if last > n_projects
+                else ()
+            ),
+        ]
+    ]
+    if page is None:
+        ranking.rows += unscored_rows
+        page = RankingPage(ranking, ranking.rows)
+    else:
+        ranking.unloaded = n_projects + n_proposals
+        page.rows = ranking.rows[start:stop] + unscored_rows
+    attach_scores(page.rows, criteria)
+    return page
+
+
+def _split(queryset: QuerySet, target: str) -> tuple[QuerySet, QuerySet]:
+    """``queryset`` of projects or proposals cut in two: those with a score (annotated with the
+    weighted score) and those without."""
+    has_score = Exists(
+        Score.objects.filter(**{target: OuterRef("pk")}, criterion__strategy=OuterRef("strategy"))
+    )
+    return queryset.filter(has_score).annotate(**score_annotations(target)), queryset.filter(
+        ~has_score
     )
 
 

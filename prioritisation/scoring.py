@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,9 @@ class WeightedScore:
     scored: int
     total: int
 
-    @property
+    @cached_property
     def rounded(self) -> Decimal | None:
+        # Computed once: a ranking compares and shows it many times.
         return round_score(self.value)
 
     @property

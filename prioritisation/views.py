@@ -32,8 +32,8 @@ from prioritisation.forms import (
     ScoringFilterForm,
     parse_score,
 )
-from prioritisation.models import Criterion, Proposal, Score, with_weighted_score
-from prioritisation.ranking import attach_scores, build_ranking, page_of
+from prioritisation.models import Criterion, Proposal, Score
+from prioritisation.ranking import ranking_page
 from prioritisation.scoring import WeightedScore
 from projects.models import Project
 from strategies.access import get_in_strategy, get_strategy_for_editor, get_strategy_for_user
@@ -307,8 +307,9 @@ def grid_querysets(strategy: Strategy, axis: str) -> tuple[QuerySet, QuerySet]:
 
 @dataclass
 class GridPage:
-    """The rows of the grid shown: all of them up to ``ranking.OPEN_ROWS``, beyond one page of
-    ``ranking.PAGE_ROWS`` rows (projects first, then proposals), the next ones loaded on demand."""
+    """The rows of the grid shown: all of them up to ``ranking.GRID_OPEN_ROWS``, beyond one page
+    of ``ranking.GRID_PAGE_ROWS`` rows (projects first, then proposals), the next ones loaded on
+    demand."""
 
     number: int = 1
     count: int = 1
@@ -340,9 +341,9 @@ def grid_page(
     projects, proposals = grid_querysets(strategy, axis)
     n_projects, n_proposals = projects.count(), proposals.count()
     total = n_projects + n_proposals
-    if total <= ranking_rules.OPEN_ROWS:
+    if total <= ranking_rules.GRID_OPEN_ROWS:
         return list(projects), list(proposals), GridPage()
-    size = ranking_rules.PAGE_ROWS
+    size = ranking_rules.GRID_PAGE_ROWS
     count = -(-total // size)
     number = min(max(1, number), count)
     start, stop = (number - 1) * size, number * size
@@ -527,27 +528,19 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     form = RankingFilterForm(strategy, request.GET or None)
     criteria = list(Criterion.objects.for_strategy(strategy))
     projects = form.projects(
-        with_weighted_score(Project.objects.for_strategy(strategy))
-        .select_related("axis")
-        .only(*RANKED_PROJECT_FIELDS)
+        Project.objects.for_strategy(strategy).select_related("axis").only(*RANKED_PROJECT_FIELDS)
     )
-    proposals = form.proposals(
-        Proposal.objects.for_strategy(strategy).with_weighted_score().select_related("axis")
-    )
-    result = build_ranking(
-        criteria,
-        () if projects is None else projects,
-        () if proposals is None else proposals,
-        with_scores=False,
-    )
+    proposals = form.proposals(Proposal.objects.for_strategy(strategy).select_related("axis"))
     query = clean_query(request.GET, drop={"page"})
     base = reverse("prioritisation:ranking", args=(strategy.pk,))
-    page = page_of(
-        result,
+    page = ranking_page(
+        criteria,
+        projects,
+        proposals,
         page_number(request),
         lambda number: f"{base}?{query}&page={number}" if query else f"{base}?page={number}",
     )
-    attach_scores(page.rows, criteria)
+    result = page.ranking
     context = {
         "strategy": strategy,
         "form": form,

@@ -3,13 +3,18 @@
 Pure functions, no request: ``changes_between(strategy, start, end)`` reads the history tables of
 django-simple-history, the indicator values and the decisions, with a constant number of queries
 whatever the number of rows (history rows are loaded in bulk and diffed in memory).
+
+``changes_by_kind`` is what the workshop page shows: every kind's count, and one page of its
+changes. The indicator values, the kind that grows with a large portfolio (thousands in a
+period), are counted and read a page at a time in the database, each with the value before it
+as a subquery; the other kinds are computed whole and cut.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery
@@ -49,6 +54,73 @@ class Change:
     after: str
     author: str  # username or full name, "système" when unknown
     url: str = ""  # cockpit URL of the subject when there is one
+
+
+@dataclass
+class KindPage:
+    """One kind of change of a period: how many, and the changes of one page of them."""
+
+    kind: str
+    count: int
+    changes: list[Change] = field(default_factory=list)
+    number: int = 1
+    #: Where the page's first change sits among those of its kind (from 0).
+    start: int = 0
+
+    @property
+    def stop(self) -> int:
+        """Where the page's last change sits among those of its kind (from 1)."""
+        return self.start + len(self.changes)
+
+    @property
+    def rows_after(self) -> int:
+        return max(0, self.count - self.stop)
+
+    @property
+    def has_next(self) -> bool:
+        return self.rows_after > 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def changes_by_kind(
+    strategy: Strategy,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    rows: int,
+    pages: dict[str, int] | None = None,
+) -> list[KindPage]:
+    """The kinds of change of the period in the order of ``KINDS`` (those without any left out),
+    each with its count and page ``pages[kind]`` (default 1; out of range: the last) of ``rows``
+    changes, in the order of ``changes_between``; a constant number of queries."""
+    pages = pages or {}
+    others: dict[str, list[Change]] = defaultdict(list)
+    for change in sorted(
+        [
+            *_project_changes(strategy, start, end),
+            *_late_projects(strategy, start, end),
+            *_decisions(strategy, start, end),
+        ],
+        key=lambda change: change.when,
+    ):
+        others[change.kind].append(change)
+    result = []
+    for kind in KINDS:
+        values = kind == "value_recorded"
+        count = _period_values(strategy, start, end).count() if values else len(others[kind])
+        if not count:
+            continue
+        number = min(max(1, pages.get(kind, 1)), -(-count // rows))
+        first = (number - 1) * rows
+        window = slice(first, first + rows)
+        changes = (
+            _indicator_values(strategy, start, end, window) if values else others[kind][window]
+        )
+        result.append(KindPage(kind, count, changes, number, first))
+    return result
 
 
 def changes_between(
@@ -199,70 +271,67 @@ def _status_change(before: Status, after: Status) -> str:
     return f"{before.label} → {after.label}"
 
 
-def _indicator_values(strategy, start, end) -> list[Change]:
-    """Values dated in the period, with the value before each and, on the last value of an
-    indicator, its status change over the period: five queries (of the values before the period,
-    only the last one per indicator is read)."""
+def _period_values(strategy, start, end):
+    """The indicator values of ``strategy`` dated in the period."""
+    return IndicatorValue.objects.filter(
+        indicator__strategy=strategy, date__gte=_local_day(start), date__lte=_local_day(end)
+    )
+
+
+def _indicator_values(strategy, start, end, window: slice | None = None) -> list[Change]:
+    """Values dated in the period (those of ``window`` in their order, by date: a page), with
+    the value before each (the last one of an earlier day: a subquery) and, on the last value of
+    an indicator in the period, its status change over the period: five queries whatever the
+    number of values."""
     first_day, last_day = _local_day(start), _local_day(end)
-    values = list(
-        IndicatorValue.objects.filter(
-            indicator__strategy=strategy, date__gte=first_day, date__lte=last_day
-        )
+    before = IndicatorValue.objects.filter(
+        indicator=OuterRef("indicator"), date__lt=OuterRef("date")
+    ).order_by("-date", "-pk")
+    last_in_period = IndicatorValue.objects.filter(
+        indicator=OuterRef("indicator"), date__gte=first_day, date__lte=last_day
+    ).order_by("-date", "-pk")
+    rows = (
+        _period_values(strategy, start, end)
         .select_related("indicator")
+        .annotate(
+            before=Subquery(before.values("value")[:1]),
+            last_pk=Subquery(last_in_period.values("pk")[:1]),
+        )
         .order_by("date", "pk")
     )
+    values = list(rows if window is None else rows[window])
     if not values:
         return []
-    indicator_ids = {value.indicator_id for value in values}
-    # The value before the period, per indicator (the earlier ones are not read).
-    before_period = IndicatorValue.objects.filter(
-        indicator=OuterRef("pk"), date__lt=first_day
-    ).order_by("-date", "-pk")
-    earlier: dict[int, Decimal | None] = dict(
-        Indicator.objects.filter(pk__in=indicator_ids)
-        .annotate(before=Subquery(before_period.values("value")[:1]))
-        .values_list("pk", "before")
-    )
     creators = {
         record.id: record
         for record in IndicatorValue.history.filter(
             history_type="+", id__in=[value.pk for value in values]
         ).select_related("history_user")
     }
+    # The status change over the period, for the indicators whose last value is shown.
+    ending = {value.indicator_id for value in values if value.pk == value.last_pk}
     status_words = {}
-    indicators = Indicator.objects.filter(pk__in=indicator_ids).select_related("strategy")
+    # (No such indicator on the page: an id that never matches, so that the queries still run
+    # and every page reads the same number of them.)
+    indicators = Indicator.objects.filter(pk__in=sorted(ending) or [0]).select_related("strategy")
     at_start = {i.pk: i.evaluate(first_day).status for i in indicators.with_latest_value(first_day)}
     for indicator in indicators.with_latest_value(last_day):
         status_words[indicator.pk] = _status_change(
             at_start[indicator.pk], indicator.evaluate(last_day).status
         )
-    last_of = {value.indicator_id: value.pk for value in values}
-    # Walking the values in order of date: the value shown before each is the last one of an
-    # earlier day (of the same day: not "before" it).
-    day_of: dict[int, datetime.date] = {}
-    last_on_day: dict[int, Decimal] = {}
-    changes = []
-    for value in values:
-        if day_of.get(value.indicator_id) != value.date:
-            if value.indicator_id in day_of:
-                earlier[value.indicator_id] = last_on_day[value.indicator_id]
-            day_of[value.indicator_id] = value.date
-        previous = earlier.get(value.indicator_id)
-        last_on_day[value.indicator_id] = value.value
-        indicator = value.indicator
-        changes.append(
-            Change(
-                "value_recorded",
-                day_start(value.date),
-                str(indicator),
-                status_words[indicator.pk] if last_of[indicator.pk] == value.pk else "",
-                "" if previous is None else format_number(previous),
-                format_number(value.value),
-                author_of(creators.get(value.pk)),
-                reverse("cockpit:indicator", args=(strategy.pk, indicator.pk)),
-            )
+    return [
+        Change(
+            "value_recorded",
+            day_start(value.date),
+            str(value.indicator),
+            status_words.get(value.indicator_id, "") if value.pk == value.last_pk else "",
+            "" if value.before is None else format_number(value.before),
+            format_number(value.value),
+            author_of(creators.get(value.pk)),
+            reverse("cockpit:indicator", args=(strategy.pk, value.indicator_id)),
         )
-    return changes
+        for value in values
+    ]
 
 
 # --- Decisions ---------------------------------------------------------------------------------

@@ -130,6 +130,8 @@ def test_enter_on_the_last_row_of_a_page_loads_the_next_rows_and_moves_into_them
 ):
     monkeypatch.setattr(ranking_rules, "OPEN_ROWS", 3)
     monkeypatch.setattr(ranking_rules, "PAGE_ROWS", 3)
+    monkeypatch.setattr(ranking_rules, "GRID_OPEN_ROWS", 3)
+    monkeypatch.setattr(ranking_rules, "GRID_PAGE_ROWS", 3)
     projects, _proposals = grid_querysets(demo, "")
     third, fourth, fifth = list(projects[2:5])
     emploi = Criterion.objects.get(strategy=demo, name="Emploi")

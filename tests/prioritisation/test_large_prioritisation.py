@@ -37,6 +37,8 @@ def editor_client(client, bench):
 def large(monkeypatch):
     monkeypatch.setattr(ranking_rules, "OPEN_ROWS", 30)
     monkeypatch.setattr(ranking_rules, "PAGE_ROWS", 15)
+    monkeypatch.setattr(ranking_rules, "GRID_OPEN_ROWS", 30)
+    monkeypatch.setattr(ranking_rules, "GRID_PAGE_ROWS", 15)
 
 
 def ranking_url(strategy, query=""):
@@ -69,6 +71,8 @@ def test_a_large_ranking_shows_a_page_and_appends_the_next_ones_in_the_same_orde
     whole = ranked_codes(editor_client.get(ranking_url(bench.strategy)).content.decode())
     monkeypatch.setattr(ranking_rules, "OPEN_ROWS", 30)
     monkeypatch.setattr(ranking_rules, "PAGE_ROWS", 15)
+    monkeypatch.setattr(ranking_rules, "GRID_OPEN_ROWS", 30)
+    monkeypatch.setattr(ranking_rules, "GRID_PAGE_ROWS", 15)
     first = editor_client.get(ranking_url(bench.strategy)).content.decode()
     assert ranked_codes(first) == whole[:15]
     next_url = ranking_url(bench.strategy, "page=2")
@@ -115,11 +119,14 @@ def test_the_ranking_pages_keep_the_filters(editor_client, bench, large):
 def test_the_grid_of_a_large_portfolio_is_paged_in_the_order_of_the_whole_grid(
     editor_client, bench, monkeypatch
 ):
+    monkeypatch.setattr(ranking_rules, "GRID_OPEN_ROWS", 1000)  # the whole grid on one page
     whole = grid_rows(editor_client.get(grid_url(bench.strategy)).content.decode())
     added = Proposal.objects.filter(title__startswith="Proposition ").order_by("created_at")
     assert whole[-3:] == [f"proposal-{p.pk}" for p in added]  # no axis: last
     monkeypatch.setattr(ranking_rules, "OPEN_ROWS", 30)
     monkeypatch.setattr(ranking_rules, "PAGE_ROWS", 15)
+    monkeypatch.setattr(ranking_rules, "GRID_OPEN_ROWS", 30)
+    monkeypatch.setattr(ranking_rules, "GRID_PAGE_ROWS", 15)
     first = editor_client.get(grid_url(bench.strategy)).content.decode()
     assert grid_rows(first) == whole[:15]
     assert f'hx-get="{grid_url(bench.strategy, "page=2")}"' in first
@@ -180,3 +187,60 @@ def test_the_bench_strategy_is_scored_and_its_first_project_has_a_long_history(b
     assert Criterion.objects.filter(strategy=bench.strategy).count() == 5
     scored = Score.objects.filter(criterion__strategy=bench.strategy)
     assert scored.values("project").distinct().count() == 160
+
+
+def row_keys(rows) -> list[tuple[str, int]]:
+    return [(row.kind, row.item.pk) for row in rows]
+
+
+def test_unscored_rows_are_paged_from_the_database_in_the_order_of_the_whole_ranking(
+    editor_client, bench, monkeypatch
+):
+    """Half the projects without a score: the pages, one after the other, give the rows of the
+    whole ranking (ranked in Python, ``RankingRow.sort_key``) in the same order, the unscored
+    ones last, and the footnote counts every unscored row, loaded or not."""
+    projects = list(bench.strategy.projects.order_by("pk"))
+    Score.objects.filter(project__in=projects[::2]).delete()
+    whole = editor_client.get(ranking_url(bench.strategy)).context["page"].rows
+    assert whole == sorted(whole, key=ranking_rules.RankingRow.sort_key)
+    unscored = [row for row in whole if row.rounded is None]
+    assert len(unscored) > 60 and any(not row.is_project for row in unscored)
+    monkeypatch.setattr(ranking_rules, "OPEN_ROWS", 30)
+    monkeypatch.setattr(ranking_rules, "PAGE_ROWS", 15)
+    seen, number = [], 1
+    while True:
+        page = editor_client.get(ranking_url(bench.strategy, f"page={number}")).context["page"]
+        seen += row_keys(page.rows)
+        if not page.has_next:
+            break
+        number += 1
+    assert seen == row_keys(whole)
+    html = editor_client.get(ranking_url(bench.strategy)).content.decode()
+    assert f"{len(unscored)} lignes n'ont encore aucune note" in html
+
+
+def test_a_paged_ranking_runs_the_same_queries_at_two_sizes(client, db, large):
+    """Every page of the ranking at two sizes: the same queries, whatever the rows; a page that
+    shows unscored projects or proposals reads them (one query each): at most two more."""
+    counts = []
+    for size in (60, 160):
+        bench = build_strategy(size, label=f"prio-queries-{size}")
+        projects = list(bench.strategy.projects.order_by("pk"))
+        Score.objects.filter(project__in=projects[::3]).delete()
+        for number in range(2):
+            Proposal.objects.create(
+                strategy=bench.strategy, title=f"Idée {number}", proposed_by="Groupe 1"
+            )
+        client.force_login(bench.viewer)
+        client.get(ranking_url(bench.strategy))  # warm-up
+        per_page, number = [], 1
+        while True:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(ranking_url(bench.strategy, f"page={number}"))
+            per_page.append(len(queries))
+            if not response.context["page"].has_next:
+                break
+            number += 1
+        counts.append((min(per_page), max(per_page)))
+    assert counts[0][0] == counts[1][0]
+    assert all(most - fewest <= 2 for fewest, most in counts)
