@@ -212,6 +212,11 @@ class RowWorksheet(Worksheet):
     escape, a cell without a format) and every cell of the normal mode take XlsxWriter's own
     path."""
 
+    #: ``write_string`` and ``write_number`` without the check for an "A1" reference that
+    #: XlsxWriter's decorator makes on every call: ``Table`` gives row and column numbers.
+    put_string = Worksheet._write_string
+    put_number = Worksheet._write_number
+
     def _write_cell(self, row: int, col: int, cell) -> None:
         kind = cell.__class__
         cell_format = cell.format
@@ -466,7 +471,7 @@ class Table:
         self.last_row += 1
         row = self.last_row - 1
         ws = self.sheet.ws
-        write_string, write_number = ws.write_string, ws.write_number
+        write_string, write_number = ws.put_string, ws.put_number
         text, blanks, chars = self._text, self._blanks, self._chars
         lines = 1
         # The most frequent types first, each written without excel_value(): text, nothing,
