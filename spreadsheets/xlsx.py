@@ -270,6 +270,8 @@ class Book:
         self.currency = currency
         self._formats: dict[Look, Format] = {}
         self._grid: Format | None = None
+        #: The tables' borders, drawn last (``Table._grid``).
+        self._grids: list = []
 
     def format(self, look: Look) -> Format:
         existing = self._formats.get(look)
@@ -302,6 +304,8 @@ class Book:
         return Sheet(self, title, widths, freeze_row)
 
     def close(self) -> bytes:
+        for grid in self._grids:
+            grid()
         self.workbook.close()
         return self.buffer.getvalue()
 
@@ -578,7 +582,7 @@ class Table:
 
     def end(self, title_rows: str = "") -> int:
         if self._borders:
-            self._grid()
+            self.sheet.book._grids.append(self._grid)
         self.sheet.table_end(self.header_at, self.last_row, len(self.columns), title_rows)
         return self.last_row
 
@@ -586,7 +590,10 @@ class Table:
         """The borders of every cell under the header but the bands', empty or not, as one
         conditional format that always applies (its rule is TRUE): the border of the ``body``
         look, drawn without writing the empty cells (a third of a large pack's cells). The
-        cells written keep their own border too."""
+        cells written keep their own border too. Added when the book closes, after the sheet's
+        data bars: LibreOffice draws only the first of two rules over a cell, and the bars come
+        first (Excel draws both either way); the pages LibreOffice prints are then the same
+        as with bordered empty cells."""
         ranges, first, last_column = [], self.header_at + 1, len(self.columns) - 1
         for stop in [*self._bands, self.last_row + 1]:
             if stop > first:
