@@ -217,23 +217,47 @@ class RowWorksheet(Worksheet):
     put_string = Worksheet._write_string
     put_number = Worksheet._write_number
 
-    def _write_cell(self, row: int, col: int, cell) -> None:
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        """The row before ``current_row_num`` to disk, as XlsxWriter writes it, in one write
+        but for the cells that take XlsxWriter's own path."""
+        row_num = self.previous_row
+        cells = self.table.get(row_num)
+        if not cells or row_num in self.comments:
+            super()._write_single_row(current_row_num)
+            return
+        self.previous_row = current_row_num
+        self._write_row(row_num, None, self.row_info.get(row_num))
+        parts, fast = [], self._cell_xml
+        for col in sorted(cells):
+            cell = cells[col]
+            xml = fast(row_num, col, cell)
+            if xml is None:
+                self.fh.write("".join(parts))
+                parts.clear()
+                self._write_cell(row_num, col, cell)
+            else:
+                parts.append(xml)
+        parts.append("</row>")
+        self.fh.write("".join(parts))
+        self.table.clear()
+
+    def _cell_xml(self, row: int, col: int, cell) -> str | None:
+        """The XML of a formatted number or plain string, or None for any other cell."""
         kind = cell.__class__
         cell_format = cell.format
-        if cell_format is not None and self.constant_memory:
-            if kind is CellNumberTuple:
-                self.fh.write(
-                    f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell_format._get_xf_index()}">'
-                    f"<v>{cell.number:.16G}</v></c>"
-                )
-                return
-            if kind is CellStringTuple and not _ESCAPED.search(cell.string):
-                self.fh.write(
-                    f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell_format._get_xf_index()}"'
-                    f' t="inlineStr"><is><t>{cell.string}</t></is></c>'
-                )
-                return
-        super()._write_cell(row, col, cell)
+        if cell_format is None:
+            return None
+        if kind is CellNumberTuple:
+            return (
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell_format._get_xf_index()}">'
+                f"<v>{cell.number:.16G}</v></c>"
+            )
+        if kind is CellStringTuple and not _ESCAPED.search(cell.string):
+            return (
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell_format._get_xf_index()}"'
+                f' t="inlineStr"><is><t>{cell.string}</t></is></c>'
+            )
+        return None
 
 
 class Book:
