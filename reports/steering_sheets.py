@@ -22,7 +22,6 @@ from projects.models import (
     agree,
 )
 from spreadsheets.xlsx import (
-    BAND,
     DATE_FORMAT,
     GROUP_COLOUR,
     LABEL,
@@ -219,8 +218,7 @@ def cockpit_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -> None
     uses_measures = strategy.uses_measures
     no_measure = [None] * len(MEASURE_COLUMNS)
     for block in axes:
-        table.last_row += 1
-        sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
+        table.band(str(block.axis))
         indicators = iter(block.indicators)
         # The rows of ``AxisBlock.rows``, without their links: each measure over its projects
         # (one row when it has none), the axis's strategic indicators down the left side, and
@@ -339,12 +337,10 @@ def effectiveness_sheet(book: Book, axes: list[AxisBlock], strategy: Strategy) -
     if levels.project.custom:
         headers[5] = levels.project.Plural.upper()
     columns = level_columns(EFFECTIVENESS_COLUMNS, headers)
-    width = len(columns)
     sheet = book.sheet(_("Modèle d'efficacité"), [c.width for c in columns], freeze_row=2)
     table = Table(sheet, columns)
     for block in axes:
-        table.last_row += 1
-        sheet.merge(table.last_row, 1, width, str(block.axis), BAND)
+        table.band(str(block.axis))
         for measure_block in block.measures:
             measure = measure_block.measure
             if measure is None:  # a strategy without measures: the axis's projects

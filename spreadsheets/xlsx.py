@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -25,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
 
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
@@ -195,6 +198,67 @@ def text_height(text: str, width: float, font_size: float = 11.0) -> float:
 
 # --- The workbook ---------------------------------------------------------------------------------
 
+#: What XlsxWriter changes in an inline string before writing it (XML's special characters, a
+#: line break, control characters and its own _xHHHH_ escapes, leading or trailing whitespace):
+#: a string without any of them is written as it is.
+_ESCAPED = re.compile(r'["&<>\n\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+
+
+class RowWorksheet(Worksheet):
+    """XlsxWriter's worksheet, whose rows in ``constant_memory`` mode write their formatted
+    numbers and plain strings through one short path: the XML XlsxWriter itself writes for
+    them, byte for byte (``tests/spreadsheets/test_row_worksheet.py``), without its several
+    escaping passes for a text that needs none. Any other cell (a blank, a boolean, a string to
+    escape, a cell without a format) and every cell of the normal mode take XlsxWriter's own
+    path."""
+
+    #: ``write_string`` and ``write_number`` without the check for an "A1" reference that
+    #: XlsxWriter's decorator makes on every call: ``Table`` gives row and column numbers.
+    put_string = Worksheet._write_string
+    put_number = Worksheet._write_number
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        """The row before ``current_row_num`` to disk, as XlsxWriter writes it, in one write
+        but for the cells that take XlsxWriter's own path."""
+        row_num = self.previous_row
+        cells = self.table.get(row_num)
+        if not cells or row_num in self.comments:
+            super()._write_single_row(current_row_num)
+            return
+        self.previous_row = current_row_num
+        self._write_row(row_num, None, self.row_info.get(row_num))
+        parts, fast = [], self._cell_xml
+        for col in sorted(cells):
+            cell = cells[col]
+            xml = fast(row_num, col, cell)
+            if xml is None:
+                self.fh.write("".join(parts))
+                parts.clear()
+                self._write_cell(row_num, col, cell)
+            else:
+                parts.append(xml)
+        parts.append("</row>")
+        self.fh.write("".join(parts))
+        self.table.clear()
+
+    def _cell_xml(self, row: int, col: int, cell) -> str | None:
+        """The XML of a formatted number or plain string, or None for any other cell."""
+        kind = cell.__class__
+        cell_format = cell.format
+        if cell_format is None:
+            return None
+        if kind is CellNumberTuple:
+            return (
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell_format._get_xf_index()}">'
+                f"<v>{cell.number:.16G}</v></c>"
+            )
+        if kind is CellStringTuple and not _ESCAPED.search(cell.string):
+            return (
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell_format._get_xf_index()}"'
+                f' t="inlineStr"><is><t>{cell.string}</t></is></c>'
+            )
+        return None
+
 
 class Book:
     """The workbook being written, its cell formats (each made once, whatever the number of cells
@@ -229,6 +293,9 @@ class Book:
         self.on = on
         self.currency = currency
         self._formats: dict[Look, Format] = {}
+        self._grid: Format | None = None
+        #: The tables' borders, drawn last (``Table._grid``).
+        self._grids: list = []
 
     def format(self, look: Look) -> Format:
         existing = self._formats.get(look)
@@ -249,10 +316,20 @@ class Book:
         self._formats[look] = self.workbook.add_format(properties)
         return self._formats[look]
 
+    def grid_format(self) -> Format:
+        """The border of a table's cells as a conditional format (``Table._grid``)."""
+        if self._grid is None:
+            self._grid = self.workbook.add_format(
+                {"border": 1, "border_color": f"#{BORDER_COLOUR}"}
+            )
+        return self._grid
+
     def sheet(self, title: str, widths: Sequence[float], freeze_row: int | None = None) -> Sheet:
         return Sheet(self, title, widths, freeze_row)
 
     def close(self) -> bytes:
+        for grid in self._grids:
+            grid()
         self.workbook.close()
         return self.buffer.getvalue()
 
@@ -264,7 +341,7 @@ class Sheet:
         self, book: Book, title: str, widths: Sequence[float], freeze_row: int | None = None
     ) -> None:
         self.book = book
-        self.ws = book.workbook.add_worksheet(title)
+        self.ws = book.workbook.add_worksheet(title, worksheet_class=RowWorksheet)
         self.title = title
         self.widths = list(widths)
         #: The heights set so far, by row.
@@ -389,8 +466,12 @@ class Table:
             self._formats[index] if column.kind in ("date", "datetime") else self._dates
             for index, column in enumerate(columns)
         ]
-        #: Empty cells are written only when they show something (a border, a fill).
-        self._blanks = body.border or bool(body.fill)
+        #: Empty cells are not written for their borders: a bordered table draws its grid with
+        #: one conditional format over its rows (``end``). They are written for a fill.
+        self._borders = body.border
+        self._blanks = bool(body.fill)
+        #: The rows across the table (an axis's band), outside its grid.
+        self._bands: list[int] = []
         self._wraps = body.wraps
         self._chars = [max(1, int(column.width * CHARS_PER_WIDTH)) for column in columns]
         self._filled: dict[tuple[str, str, bool], Format] = {}
@@ -418,7 +499,7 @@ class Table:
         self.last_row += 1
         row = self.last_row - 1
         ws = self.sheet.ws
-        write_string, write_number = ws.write_string, ws.write_number
+        write_string, write_number = ws.put_string, ws.put_number
         text, blanks, chars = self._text, self._blanks, self._chars
         lines = 1
         # The most frequent types first, each written without excel_value(): text, nothing,
@@ -515,9 +596,44 @@ class Table:
             cell_format = self._filled[key] = self.sheet.book.format(look)
         return cell_format
 
+    def band(self, text: str, look: Look = BAND) -> int:
+        """A row of one cell merged across the table (an axis's name), without the table's
+        borders. Returns the row number."""
+        self.last_row += 1
+        self.sheet.merge(self.last_row, 1, len(self.columns), text, look)
+        self._bands.append(self.last_row)
+        return self.last_row
+
     def end(self, title_rows: str = "") -> int:
+        if self._borders:
+            self.sheet.book._grids.append(self._grid)
         self.sheet.table_end(self.header_at, self.last_row, len(self.columns), title_rows)
         return self.last_row
+
+    def _grid(self) -> None:
+        """The borders of every cell under the header but the bands', empty or not, as one
+        conditional format that always applies (its rule is TRUE): the border of the ``body``
+        look, drawn without writing the empty cells (a third of a large pack's cells). The
+        cells written keep their own border too. Added when the book closes, after the sheet's
+        data bars: LibreOffice draws only the first of two rules over a cell, and the bars come
+        first (Excel draws both either way); the pages LibreOffice prints are then the same
+        as with bordered empty cells."""
+        ranges, first, last_column = [], self.header_at + 1, len(self.columns) - 1
+        for stop in [*self._bands, self.last_row + 1]:
+            if stop > first:
+                ranges.append((first - 1, 0, stop - 2, last_column))
+            first = stop + 1
+        if not ranges:
+            return
+        self.sheet.ws.conditional_format(
+            *ranges[0],
+            {
+                "type": "formula",
+                "criteria": "TRUE",
+                "format": self.sheet.book.grid_format(),
+                "multi_range": " ".join(xl_range(*cells) for cells in ranges),
+            },
+        )
 
 
 def write_table(
