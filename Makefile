@@ -131,7 +131,7 @@ restore: install
 # Options: make bench BENCH_ARGS="--sizes 100 1000 --runs 3". Its clients log in without a second
 # factor (force_login): two-factor login is not required there (README: "Two-factor login").
 bench: install
-	COCKPIT_BENCH=1 DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_OTP_REQUIRED=0 \
+	COCKPIT_BENCH=1 DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_OTP_REQUIRED=0 DJANGO_ACCESS_LOG=0 \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'from django.core.management.utils import get_random_secret_key as k; print(k())')" \
 	$(PY) manage.py bench $(BENCH_ARGS)
 

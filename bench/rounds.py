@@ -63,9 +63,11 @@ def time_rounds(strategy: Strategy, editor, *, runs: int, size: int) -> dict[str
     rows = {OPEN: time_call(opened, runs=max(1, min(runs, 3)))}
     round_ = Round.objects.filter(strategy=strategy).latest("pk")
     first = RoundOwner.objects.get(round=round_, contact=contacts[0])
-    first.token_hash = hash_token(TOKEN)
+    # One link per strategy: every size of a run lives in the same database.
+    token = f"{TOKEN}-{strategy.pk}"
+    first.token_hash = hash_token(token)
     first.save(update_fields=["token_hash"])
-    rows[OWNER_PAGE] = time_request(Client(), reverse("rounds:update", args=[TOKEN]), runs=runs)
+    rows[OWNER_PAGE] = time_request(Client(), reverse("rounds:update", args=[token]), runs=runs)
     admin = Client()
     admin.force_login(editor)
     rows[ROUND_PAGE] = time_request(
