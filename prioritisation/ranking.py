@@ -30,6 +30,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Length, Lower
 
+from steering.table import PageNumbers
 from strategies.models import Axis
 
 from .models import (
@@ -189,7 +190,7 @@ def build_ranking(
 
 
 @dataclass
-class RankingPage:
+class RankingPage(PageNumbers):
     """The rows of the ranking shown: every row, or one page of ``PAGE_ROWS`` rows."""
 
     ranking: Ranking
@@ -200,18 +201,6 @@ class RankingPage:
     start: int = 0
     next_url: str = ""
     previous_url: str = ""
-
-    @property
-    def paged(self) -> bool:
-        return self.count > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.count
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
     @property
     def rows_after(self) -> int:

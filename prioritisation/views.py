@@ -36,6 +36,7 @@ from prioritisation.models import Criterion, Proposal, Score
 from prioritisation.ranking import ranking_page
 from prioritisation.scoring import WeightedScore
 from projects.models import Project
+from steering.table import PageNumbers
 from strategies.access import get_in_strategy, get_strategy_for_editor, get_strategy_for_user
 from strategies.access import is_editor as user_is_editor
 from strategies.models import Axis, Strategy
@@ -306,7 +307,7 @@ def grid_querysets(strategy: Strategy, axis: str) -> tuple[QuerySet, QuerySet]:
 
 
 @dataclass
-class GridPage:
+class GridPage(PageNumbers):
     """The rows of the grid shown: all of them up to ``ranking.GRID_OPEN_ROWS``, beyond one page
     of ``ranking.GRID_PAGE_ROWS`` rows (projects first, then proposals), the next ones loaded on
     demand."""
@@ -318,18 +319,6 @@ class GridPage:
     rows_after: int = 0
     #: Whether the page holds the first proposal (the "Propositions à trier" heading comes first).
     opens_proposals: bool = True
-
-    @property
-    def paged(self) -> bool:
-        return self.count > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.count
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
 
 def grid_page(

@@ -75,16 +75,16 @@ class TableSize:
         return not (self.measures or self.projects or self.indicators)
 
 
-@dataclass(frozen=True)
-class TablePage:
-    """One page of an axis's table; the URLs carry the cockpit's filters."""
+class PageNumbers:
+    """Where a page stands among its pages, for any page that has a ``number`` (from 1) and a
+    ``count``: the axis tables here, the ranking and the scoring grid (prioritisation)."""
 
     number: int
     count: int
-    next_url: str = ""
-    previous_url: str = ""
-    #: Rows on the following pages.
-    rows_after: int = 0
+
+    @property
+    def paged(self) -> bool:
+        return self.count > 1
 
     @property
     def has_next(self) -> bool:
@@ -93,6 +93,18 @@ class TablePage:
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+
+@dataclass(frozen=True)
+class TablePage(PageNumbers):
+    """One page of an axis's table; the URLs carry the cockpit's filters."""
+
+    number: int
+    count: int
+    next_url: str = ""
+    previous_url: str = ""
+    #: Rows on the following pages.
+    rows_after: int = 0
 
 
 @dataclass

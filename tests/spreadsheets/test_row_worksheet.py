@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from spreadsheets.xlsx import RowWorksheet
+from spreadsheets.row_worksheet import RowWorksheet
 
 TEXTS = [
     "plain",
