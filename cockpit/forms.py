@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 from projects.models import AFTER_HORIZON, Mark, Project, agree
+from steering.widgets import QuickSelect
 from strategies.models import Axis, Commune, Domain, Measure, Strategy, Theme
 
 #: The filters that select projects (the others select the structure: axis, domain, theme).
@@ -46,6 +47,7 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
 
 class ListedChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
+    widget = QuickSelect
 
 
 class CockpitFilterForm(forms.Form):
@@ -62,7 +64,10 @@ class CockpitFilterForm(forms.Form):
         label=_("Commune"), queryset=Commune.objects.none(), required=False, empty_label=_("Toutes")
     )
     status = forms.ChoiceField(
-        label=_("Statut"), choices=[("", _("Tous")), *Project.Status.choices], required=False
+        label=_("Statut"),
+        choices=[("", _("Tous")), *Project.Status.choices],
+        required=False,
+        widget=QuickSelect,
     )
     priority = forms.TypedChoiceField(
         label=_("Priorité"),
@@ -70,9 +75,10 @@ class CockpitFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=QuickSelect,
     )
-    mark = forms.ChoiceField(label=_("État"), choices=(), required=False)
-    lead = forms.ChoiceField(label=_("Qui ?"), choices=(), required=False)
+    mark = forms.ChoiceField(label=_("État"), choices=(), required=False, widget=QuickSelect)
+    lead = forms.ChoiceField(label=_("Qui ?"), choices=(), required=False, widget=QuickSelect)
     late = forms.BooleanField(label=_("En retard seulement"), required=False)
     engaged = forms.BooleanField(required=False)
     active = forms.BooleanField(required=False)

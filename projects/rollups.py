@@ -6,6 +6,7 @@ for a past state (``ImplementationRollup.of``)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -110,6 +111,24 @@ class ImplementationRollup:
             budget_planned=planned,
             budget_committed=committed,
             budget_spent=spent,
+        )
+
+    @classmethod
+    def combined(cls, rollups: Iterable[ImplementationRollup]) -> ImplementationRollup:
+        """The rollup of the union of disjoint groups: every count and amount added up (the
+        strategy's from its axes' ``rollup_by``, without a query of its own)."""
+        rollups = list(rollups)
+        return cls(
+            total=sum(rollup.total for rollup in rollups),
+            marks={mark.value: sum(r.marks[mark.value] for r in rollups) for mark in Mark},
+            statuses={
+                status.value: sum(r.statuses[status.value] for r in rollups)
+                for status in Project.Status
+            },
+            after_horizon=sum(rollup.after_horizon for rollup in rollups),
+            budget_planned=sum((rollup.budget_planned for rollup in rollups), Decimal(0)),
+            budget_committed=sum((rollup.budget_committed for rollup in rollups), Decimal(0)),
+            budget_spent=sum((rollup.budget_spent for rollup in rollups), Decimal(0)),
         )
 
     @property

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import IndicatorValue
 from projects.models import Project
+from steering.widgets import QuickSelect
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
 
@@ -20,29 +19,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class QuickSelect(forms.Select):
-    """A select of flat choices rendered in Python rather than through the form renderer's
-    templates (one template per option): the owner's page shows one per project, 200 for a large
-    owner, and their options were most of its time. The same HTML as ``forms.Select``."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (choice, " selected" if str(choice) in chosen else "", label)
-                for choice, label in self.choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
-        )
 
 
 class VersionedForm(forms.ModelForm):

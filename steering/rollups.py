@@ -11,11 +11,13 @@ the strategy by all its strategic indicators.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from indicators.models import EffectRollup, Indicator
+from indicators.models import EffectRollup, Evaluation, Indicator
 from projects.models import CLOSED_STATUSES, Project
 from projects.rollups import ImplementationRollup
 from strategies.data_age import DataShare
@@ -28,35 +30,62 @@ class Rollup:
     effect: EffectRollup
 
 
-def strategy_rollup(strategy: Strategy, on: datetime.date | None = None) -> Rollup:
-    return Rollup(
-        implementation=Project.objects.for_strategy(strategy).rollup(on),
-        effect=strategy_effect(strategy, on),
+@dataclass(frozen=True)
+class StrategyRollups:
+    """The strategy's rollup and each axis's, from one aggregation of the projects by axis and
+    one reading of the strategic indicators: the strategy's figures are the sum of its groups."""
+
+    total: Rollup
+    axes: dict[int, Rollup]
+
+
+def strategy_rollups(strategy: Strategy, on: datetime.date | None = None) -> StrategyRollups:
+    """Both rollups of the strategy and of each of its axes (every axis, empty ones included),
+    in two queries. Kept on the strategy instance for the date: the cockpit's header, its axes
+    and the pack's synthesis read them once per request."""
+    on = on or timezone.localdate()
+    kept = strategy.__dict__.setdefault("_rollups_by_date", {})
+    if on not in kept:
+        kept[on] = _strategy_rollups(strategy, on)
+    return kept[on]
+
+
+def _strategy_rollups(strategy: Strategy, on: datetime.date) -> StrategyRollups:
+    projects = Project.objects.for_strategy(strategy).rollup_by("axis", on)
+    evaluated = (
+        Indicator.objects.for_strategy(strategy)
+        .filter(level=Indicator.Level.STRATEGIC)
+        .evaluated(on)
     )
+    by_axis: dict[int | None, list[Evaluation]] = defaultdict(list)
+    for indicator, evaluation in evaluated:
+        by_axis[indicator.axis_id].append(evaluation)
+    total = Rollup(
+        implementation=ImplementationRollup.combined(projects.values()),
+        effect=EffectRollup.of(evaluation for _indicator, evaluation in evaluated),
+    )
+    axes = {
+        axis_id: Rollup(
+            projects.get(axis_id, ImplementationRollup()),
+            EffectRollup.of(by_axis.get(axis_id, [])),
+        )
+        for axis_id in strategy.axes.values_list("pk", flat=True)
+    }
+    return StrategyRollups(total=total, axes=axes)
+
+
+def strategy_rollup(strategy: Strategy, on: datetime.date | None = None) -> Rollup:
+    return strategy_rollups(strategy, on).total
 
 
 def strategy_effect(strategy: Strategy, on: datetime.date | None = None) -> EffectRollup:
-    """The strategy's strategic indicators by status, in one query."""
-    return (
-        Indicator.objects.for_strategy(strategy).filter(level=Indicator.Level.STRATEGIC).rollup(on)
-    )
+    """The strategy's strategic indicators by status."""
+    return strategy_rollups(strategy, on).total.effect
 
 
 def axis_rollups(strategy: Strategy, on: datetime.date | None = None) -> dict[int, Rollup]:
     """Rollup per axis id (every axis of the strategy, empty ones included)."""
-    projects = Project.objects.for_strategy(strategy).rollup_by("axis", on)
-    indicators = (
-        Indicator.objects.for_strategy(strategy)
-        .filter(level=Indicator.Level.STRATEGIC)
-        .rollup_by("axis_id", on)
-    )
-    return {
-        axis_id: Rollup(
-            projects.get(axis_id, ImplementationRollup()),
-            indicators.get(axis_id, EffectRollup.of([])),
-        )
-        for axis_id in strategy.axes.values_list("pk", flat=True)
-    }
+    return strategy_rollups(strategy, on).axes
 
 
 def measure_rollups(

@@ -37,6 +37,7 @@ def public_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def public_axis(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
     return render_axis(request, get_public_strategy(pk), axis_pk, public=True)
 

@@ -24,7 +24,14 @@ from prioritisation.views import proposals_section
 from projects.models import Project
 from projects.rollups import ImplementationRollup
 from steering import table as steering
-from steering.rollups import Rollup, data_share, measure_rollups, strategy_effect
+from steering.rollups import (
+    Rollup,
+    axis_rollups,
+    data_share,
+    measure_rollups,
+    strategy_effect,
+    strategy_rollup,
+)
 from steering.table import (
     AxisBlock,
     axis_page,
@@ -171,7 +178,7 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
         "strategy": strategy,
         "communes": strategy.territory.communes.all(),
         # The whole strategy's projects counted, in the header (not in the axes' fragment).
-        "portfolio": None if request.htmx else Project.objects.for_strategy(strategy).rollup(today),
+        "portfolio": None if request.htmx else strategy_rollup(strategy, today).implementation,
         "data_share": None if request.htmx else data_share(strategy, today),
         # The overview's effect: the strategy's strategic indicators by status (one query).
         "effect": None if request.htmx else strategy_effect(strategy, today),
@@ -237,6 +244,7 @@ def axis_table(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
     return render_axis(request, get_strategy_for_user(request, pk), axis_pk)
 
@@ -244,16 +252,28 @@ def axis_detail(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
 def render_axis(
     request: HttpRequest, strategy: Strategy, axis_pk: int, public: bool = False
 ) -> HttpResponse:
+    """The axis's page: its rollups, strategic indicators, domains, then its measures with their
+    projects ``steering.PAGE_ROWS`` rows a page (whole measures), the following ones appended by
+    htmx or, without JavaScript, on pages of their own (``?page=``)."""
     axis = get_in_strategy(Axis.objects.all(), strategy, axis_pk)
     today = timezone.localdate()
-    (block,) = build_axes(
+    block = axis_page(
         strategy,
-        measures=Measure.objects.for_strategy(strategy).filter(axis=axis),
-        projects=steering_projects(strategy, today).filter(axis=axis),
-        indicators=Indicator.objects.for_strategy(strategy).filter(axis=axis),
-        axes=Axis.objects.filter(pk=axis.pk),
+        axis,
+        measures=Measure.objects.for_strategy(strategy),
+        projects=steering_projects(strategy, today),
+        indicators=Indicator.objects.for_strategy(strategy),
         on=today,
+        page=page_number(request),
+        url=lambda number: f"{request.path}?page={number}",
     )
+    if request.htmx and block.page.has_previous:
+        return render(
+            request,
+            "cockpit/axis.html#measures",
+            {"strategy": strategy, "axis": axis, "axis_block": block, "public": public},
+        )
+    block.rollup = axis_rollups(strategy, today)[axis.pk]
     return render(
         request,
         "cockpit/axis.html",

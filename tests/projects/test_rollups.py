@@ -363,9 +363,10 @@ def test_rollups_take_a_constant_number_of_queries(strategy, size, django_assert
     for _ in range(size):
         build_pattern(strategy)
 
-    with django_assert_num_queries(2):
-        whole = strategy_rollup(strategy, ON)
+    # The strategy's rollup and its axes' come from the same two aggregations (and the axes'
+    # ids), read once for the request.
     with django_assert_num_queries(3):
+        whole = strategy_rollup(strategy, ON)
         by_axis = axis_rollups(strategy, ON)
     with django_assert_num_queries(3):
         by_measure = measure_rollups(strategy, ON)
