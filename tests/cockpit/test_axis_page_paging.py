@@ -62,9 +62,7 @@ def test_an_axis_page_shows_its_projects_a_page_at_a_time_then_the_rest_on_deman
 
 
 @pytest.mark.django_db
-def test_without_javascript_the_next_page_of_an_axis_is_a_page_with_a_way_back(
-    client, small_pages
-):
+def test_without_javascript_the_next_page_of_an_axis_is_a_page_with_a_way_back(client, small_pages):
     bench = build_strategy(160, label="axis-nojs")
     client.force_login(bench.viewer)
     response = client.get(axis_url(bench) + "?page=2")
@@ -75,8 +73,9 @@ def test_without_javascript_the_next_page_of_an_axis_is_a_page_with_a_way_back(
     assert f'href="{axis_url(bench)}?page=1" rel="prev"' in html
     assert project_codes(html) == expected_codes(bench)[20:]
     # A page number out of range shows the nearest page, a word is the first page.
-    assert project_codes(client.get(axis_url(bench) + "?page=99").content.decode()) == (
-        expected_codes(bench)[20:]
+    assert (
+        project_codes(client.get(axis_url(bench) + "?page=99").content.decode())
+        == (expected_codes(bench)[20:])
     )
     assert client.get(axis_url(bench) + "?page=x").status_code == 200
 
