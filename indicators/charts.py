@@ -1,5 +1,6 @@
-"""The trend chart of an indicator, as geometry: ``trend_chart()`` turns an indicator and its values
-into pixel coordinates, and ``templates/cockpit/includes/indicator_chart.svg`` only draws them.
+"""The trend chart of an indicator, as geometry: ``trend_chart()`` places the story of
+``indicators.chart_story`` (what the chart shows, shared with the pack's charts) in pixel
+coordinates, and ``templates/cockpit/includes/indicator_chart.svg`` only draws them.
 
 Pure and typed: no request, no template, no query (the indicator's strategy must be loaded, for
 the default trajectory dates), so the geometry is unit-tested on its own. More values than the plot
@@ -13,35 +14,32 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.utils.formats import date_format
-from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
-from indicators.models import Indicator, format_number
+from indicators.chart_story import (
+    MAX_X_TICKS,
+    LegendItem,
+    Reading,
+    chart_story,
+    nice_ticks,
+    padded,
+    short_date,
+)
+from indicators.models import Evaluation, Indicator, format_number
+
+__all__ = ["Chart", "LegendItem", "Reading", "nice_ticks", "trend_chart"]
 
 #: Room around the plot for the axis labels (pixels of the viewBox).
 MARGIN_LEFT = 72
 MARGIN_RIGHT = 24
 MARGIN_TOP = 34
 MARGIN_BOTTOM = 30
-#: Share of the value span added above and below everything shown.
-Y_PADDING = 0.08
-#: At most this many year labels on the time axis.
-MAX_X_TICKS = 10
 #: Width in pixels of an M4 bucket: each keeps at most 4 values, so at most one point per pixel.
 M4_BUCKET_PIXELS = 4
 #: Height of a line of the chart's notes ("Aucune valeur mesurée"), kept clear above the values.
 NOTE_HEIGHT = 22
-
-
-class Reading(NamedTuple):
-    """A value as the chart needs it: ``indicator.values.values_list("date", "value", "pk")``."""
-
-    date: datetime.date
-    value: Decimal
-    pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,12 +98,6 @@ class Note:
 
 
 @dataclass(frozen=True)
-class LegendItem:
-    key: str  # values, baseline, target, range, trajectory, today (a CSS class suffix)
-    label: str | Promise
-
-
-@dataclass(frozen=True)
 class Chart:
     width: int
     height: int
@@ -131,6 +123,8 @@ class Chart:
     notes: tuple[Note, ...] = ()
     #: How many values were measured (``points`` may hold fewer: see ``m4_reduce``).
     value_count: int = 0
+    #: « s2 – Places d'accueil… · ! à surveiller · 70 % », when evaluated (``chart_title``).
+    title: str = ""
 
     @property
     def reduced(self) -> bool:
@@ -175,45 +169,24 @@ def trend_chart(
     on: datetime.date,
     width: int = 720,
     height: int = 280,
+    evaluation: Evaluation | None = None,
 ) -> Chart:
     """The chart of ``indicator``'s ``values`` (any order; anything with ``date``, ``value`` and
-    ``pk``, a ``Reading`` or an ``IndicatorValue``) as seen on ``on`` (the "today" line)."""
+    ``pk``, a ``Reading`` or an ``IndicatorValue``) as seen on ``on`` (the "today" line): the
+    story of ``chart_story`` placed in pixels."""
     values = sorted(values, key=lambda row: (row.date, row.pk or 0))
-    unit = indicator.unit
-    is_range = indicator.direction == Indicator.Direction.RANGE
-    start, end = indicator.trajectory_start(), indicator.trajectory_end()
-    baseline = indicator.baseline_value
-    target = None if is_range else indicator.target_value
+    story = chart_story(indicator, values, on, evaluation)
+    unit = story.unit
+    x_start, x_end = story.x_start, story.x_end
 
-    # The expected trajectory: from (start, baseline) to (end, target); an unknown baseline counts
-    # as 0 for an indicator to increase, and leaves no trajectory for one to decrease.
-    trajectory_from: Decimal | None = None
-    if target is not None:
-        if baseline is not None:
-            trajectory_from = baseline
-        elif indicator.direction == Indicator.Direction.INCREASE:
-            trajectory_from = Decimal(0)
+    shown = [row.value for row in values] + story.levels
+    y_min, y_max = padded(shown)
 
-    x_start = min([start, *(row.date for row in values[:1])])
-    x_end = max([end, on, *(row.date for row in values[-1:])])
-    if x_end <= x_start:
-        x_end = x_start + datetime.timedelta(days=1)
-
-    shown = [row.value for row in values]
-    shown += [number for number in (baseline, target, trajectory_from) if number is not None]
-    if is_range:
-        shown += [
-            number for number in (indicator.range_min, indicator.range_max) if number is not None
-        ]
-    y_min, y_max = _padded(shown)
-
-    # A target without a trajectory: a value to decrease from an unknown baseline.
-    without_trajectory = target is not None and trajectory_from is None
     left, top = float(MARGIN_LEFT), float(MARGIN_TOP)
     right, bottom = float(width - MARGIN_RIGHT), float(height - MARGIN_BOTTOM)
     notes = tuple(
         Note(left + 8, round(top + NOTE_HEIGHT * (line + 1) - 7, 1), text)
-        for line, text in enumerate(_notes(len(values), without_trajectory))
+        for line, text in enumerate(story.notes)
     )
     # Everything but the notes is drawn below them: no line crosses their words.
     values_top = top + NOTE_HEIGHT * len(notes)
@@ -242,64 +215,48 @@ def trend_chart(
             value=row.value,
             value_label=with_unit(row.value),
             label=gettext("%(value)s au %(date)s")
-            % {"value": with_unit(row.value), "date": _short(row.date)},
+            % {"value": with_unit(row.value), "date": short_date(row.date)},
         )
         for row in m4_reduce(values, x_of, max(1, int((right - left) // M4_BUCKET_PIXELS)))
     )
-    legend = [LegendItem("values", gettext_lazy("valeurs mesurées"))] if points else []
 
     baseline_line = None
-    if baseline is not None:
-        baseline_line = Segment(
-            left,
-            y_of(baseline),
-            right,
-            y_of(baseline),
-            label=gettext("départ : %(value)s") % {"value": with_unit(baseline)},
-        )
-        legend.append(LegendItem("baseline", gettext_lazy("état de départ")))
+    if story.baseline is not None:
+        y = y_of(story.baseline.value)
+        baseline_line = Segment(left, y, right, y, label=story.baseline.label)
 
     band = None
-    if is_range and indicator.range_min is not None and indicator.range_max is not None:
-        band_top, band_bottom = y_of(indicator.range_max), y_of(indicator.range_min)
+    if story.range is not None:
+        band_top, band_bottom = y_of(story.range.high), y_of(story.range.low)
         band = Band(
             x=left,
             y=band_top,
             width=round(right - left, 1),
             height=round(max(band_bottom - band_top, 1.0), 1),
-            label=gettext("fourchette visée : %(low)s–%(high)s")
-            % {"low": format_number(indicator.range_min), "high": with_unit(indicator.range_max)},
+            label=story.range.label,
         )
-        legend.append(LegendItem("range", gettext_lazy("fourchette visée")))
 
     target_line = target_marker = None
-    if target is not None:
-        target_label = gettext("cible : %(value)s au %(date)s") % {
-            "value": with_unit(target),
-            "date": _short(end),
-        }
-        target_line = Segment(
-            left, y_of(target), right, y_of(target), label=target_label, anchor="end"
-        )
-        target_marker = Marker(x_of(end), y_of(target), target_label)
-        legend.append(LegendItem("target", gettext_lazy("état visé")))
+    if story.target is not None:
+        y = y_of(story.target.value)
+        target_line = Segment(left, y, right, y, label=story.target.label, anchor="end")
+        target_marker = Marker(x_of(story.target.date), y, story.target.label)
 
     trajectory = None
-    if trajectory_from is not None and target is not None:
+    if story.trajectory is not None:
+        line = story.trajectory
         trajectory = Segment(
-            x_of(start),
-            y_of(trajectory_from),
-            x_of(end),
-            y_of(target),
-            label=gettext("trajectoire attendue"),
+            x_of(line.start),
+            y_of(line.start_value),
+            x_of(line.end),
+            y_of(line.end_value),
+            label=line.label,
         )
-        legend.append(LegendItem("trajectory", gettext_lazy("trajectoire attendue")))
 
     today_x = x_of(on)
     today = Segment(
-        today_x, values_top, today_x, bottom, label=_short(on), anchor=anchor_at(today_x)
+        today_x, values_top, today_x, bottom, label=story.today_label, anchor=anchor_at(today_x)
     )
-    legend.append(LegendItem("today", gettext_lazy("aujourd'hui")))
 
     return Chart(
         width=width,
@@ -323,10 +280,11 @@ def trend_chart(
         y_ticks=tuple(
             Tick(y_of(number), format_number(number)) for number in nice_ticks(y_min, y_max)
         ),
-        legend=tuple(legend),
+        legend=story.legend,
         unit=unit,
         notes=notes,
         value_count=len(values),
+        title=story.title,
     )
 
 
@@ -355,62 +313,6 @@ def m4_reduce(values: Sequence[Reading], x_of, buckets: int) -> list[Reading]:
             )
         )
     return [values[index] for index in sorted(kept)]
-
-
-def _notes(count: int, without_trajectory: bool) -> list[str]:
-    """What the chart says it cannot show: no value, a single value (no trend yet), no expected
-    trajectory (every indicator has a target or a range: ``indicator_target_defined``)."""
-    notes = []
-    if count == 0:
-        notes.append(gettext("Aucune valeur mesurée"))
-    elif count == 1:
-        notes.append(gettext("Une seule valeur mesurée : pas encore de tendance"))
-    if without_trajectory:
-        notes.append(gettext("État de départ inconnu : pas de trajectoire attendue"))
-    return notes
-
-
-def _short(day: datetime.date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
-
-
-def _padded(numbers: list[Decimal]) -> tuple[float, float]:
-    """The value range of everything shown, with 8 % of its span added on each side."""
-    if not numbers:
-        return 0.0, 1.0
-    low, high = float(min(numbers)), float(max(numbers))
-    span = high - low
-    # Equal values: 10 % of the value itself (1 around zero), so that the line sits mid-height.
-    pad = (abs(high) * 0.1 or 1.0) if span == 0 else span * Y_PADDING
-    return low - pad, high + pad
-
-
-def nice_ticks(low: float, high: float) -> list[Decimal]:
-    """4 to 6 round values between ``low`` and ``high``: steps of 1, 2 or 5 × 10ⁿ when one of
-    them gives 4 to 6 ticks, else 1.5, 2.5, 3, 4, 6 or 8 × 10ⁿ (one of them always does)."""
-    span = high - low
-    if span <= 0:
-        return [Decimal(repr(low))]
-    low_d, high_d = Decimal(repr(low)), Decimal(repr(high))
-    exponent = math.floor(math.log10(span / 5))
-    best: tuple[tuple, list[Decimal]] | None = None
-    for power in (exponent - 1, exponent, exponent + 1):
-        for mantissa in ("1", "1.5", "2", "2.5", "3", "4", "5", "6", "8"):
-            step = Decimal(mantissa).scaleb(power)
-            first = math.ceil(low_d / step)
-            last = math.floor(high_d / step)
-            count = last - first + 1
-            # Prefer 4–6 ticks, then the roundest step, then the count closest to 5.
-            score = (not 4 <= count <= 6, mantissa not in ("1", "2", "5"), abs(count - 5))
-            if best is None or score < best[0]:
-                ticks = [_clean(step * index) for index in range(first, last + 1)]
-                best = (score, ticks)
-    return best[1] if best else []
-
-
-def _clean(number: Decimal) -> Decimal:
-    """0E+1 → 0, 2.50 → 2.5, 1E+4 stays a plain 10000 once formatted."""
-    return Decimal(0) if number == 0 else number.normalize()
 
 
 def _time_ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:

@@ -1,5 +1,5 @@
 """The pack's indicator sheets: every indicator evaluated (status, attainment, explanation), the
-history of their values, and a chart per strategic indicator drawn from that history."""
+history of their values (drawn by ``chart_sheet``)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from indicators.models import Evaluation, Indicator, IndicatorValue
 from spreadsheets.xlsx import (
-    DATE_FORMAT,
-    TITLE,
     Book,
     Column,
-    excel_serial,
-    excel_value,
     number_or_unknown,
     percent,
     write_table,
@@ -140,46 +136,3 @@ def values_sheet(
         ),
     )
     return sheet.title, spans, by_indicator
-
-
-def charts_sheet(
-    book: Book,
-    values_title: str,
-    indicators: list[Indicator],
-    spans: dict[int, tuple],
-    history: dict[int, list],
-) -> None:
-    """One line chart (dates on x) per strategic indicator that has values. Each series refers
-    to its rows of the values sheet and carries their values too (``history``): the cache a
-    spreadsheet shows before it recalculates, which XlsxWriter cannot read back from a sheet
-    written in ``constant_memory`` mode."""
-    sheet = book.sheet(_("Graphiques"), [])
-    sheet.put(1, 1, _("Évolution des indicateurs stratégiques"), TITLE)
-    source = "'" + values_title.replace("'", "''") + "'"
-    anchor_row = 3
-    for indicator in indicators:
-        if indicator.level != Indicator.Level.STRATEGIC or indicator.pk not in spans:
-            continue
-        first, last = spans[indicator.pk]
-        points = history[indicator.pk]
-        chart = book.workbook.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
-        chart.set_title({"name": f"{indicator.code} – {indicator.name}"[:120]})
-        chart.set_style(13)
-        chart.set_size({"width": 605, "height": 283})  # 16 × 7.5 cm
-        chart.set_x_axis(
-            {"name": _("Date"), "num_format": DATE_FORMAT, "major_tick_mark": "outside"}
-        )
-        chart.set_y_axis({"name": indicator.unit or _("Valeur")})
-        chart.set_legend({"none": True})
-        chart.add_series(
-            {
-                "name": indicator.code,
-                "categories": f"={source}!$B${first}:$B${last}",
-                "values": f"={source}!$C${first}:$C${last}",
-                "categories_data": [excel_serial(when) for when, *_rest in points],
-                "values_data": [excel_value(value) for _when, value, *_rest in points],
-                "marker": {"type": "circle"},
-            }
-        )
-        sheet.ws.insert_chart(f"A{anchor_row}", chart)
-        anchor_row += 16

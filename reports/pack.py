@@ -2,10 +2,10 @@
 
 ``build_pack`` writes the same things as the cockpit page, from the same ``AxisBlock`` list (already
 filtered by the caller) or from a ``Snapshot`` of a past workshop's day: the synthesis, the steering
-table, the modèle d'efficacité (``steering_sheets``), the indicators, their values and charts
-(``indicator_sheets``), the projects (``project_sheets``), optionally what changed and the
-decisions (``journal_sheets``), and the prioritisation's sheets when the strategy has proposals or
-criteria. Every sheet is written through ``spreadsheets.xlsx``.
+table, the modèle d'efficacité (``steering_sheets``), the indicators and their values
+(``indicator_sheets``) and charts (``chart_sheet``), the projects (``project_sheets``), optionally
+what changed and the decisions (``journal_sheets``), and the prioritisation's sheets when the
+strategy has proposals or criteria. Every sheet is written through ``spreadsheets.xlsx``.
 
 The number of queries does not depend on the number of rows: the blocks are built by the caller;
 here one query for the operational indicators, one for the values, one per relation of the
@@ -31,7 +31,8 @@ from steering.table import AxisBlock
 from strategies.models import Strategy
 from workshops.snapshot import Snapshot
 
-from .indicator_sheets import charts_sheet, indicators_sheet, values_sheet
+from .chart_sheet import charts_sheet
+from .indicator_sheets import indicators_sheet, values_sheet
 from .journal_sheets import changes_sheet, decisions_sheet
 from .project_sheets import projects_sheet
 from .steering_sheets import cockpit_sheet, effectiveness_sheet, synthesis_sheet
@@ -125,7 +126,7 @@ def _build_pack(strategy, on, axes, snapshot, changes, decisions, title, filters
     step()
     values_title, spans, history = values_sheet(book, indicators, on, snapshot)
     step()
-    charts_sheet(book, values_title, indicators, spans, history)
+    charts_sheet(book, values_title, axes, spans, history, on)
     step()
     projects_sheet(book, strategy, axes)
     step()

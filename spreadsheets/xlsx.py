@@ -263,8 +263,15 @@ class Book:
             )
         return self._grid
 
-    def sheet(self, title: str, widths: Sequence[float], freeze_row: int | None = None) -> Sheet:
-        return Sheet(self, title, widths, freeze_row)
+    def sheet(
+        self,
+        title: str,
+        widths: Sequence[float],
+        freeze_row: int | None = None,
+        *,
+        fit_width: bool = True,
+    ) -> Sheet:
+        return Sheet(self, title, widths, freeze_row, fit_width=fit_width)
 
     def close(self) -> bytes:
         for grid in self._grids:
@@ -277,7 +284,13 @@ class Sheet:
     """A sheet written row by row, rows numbered from 1 as in the spreadsheet."""
 
     def __init__(
-        self, book: Book, title: str, widths: Sequence[float], freeze_row: int | None = None
+        self,
+        book: Book,
+        title: str,
+        widths: Sequence[float],
+        freeze_row: int | None = None,
+        *,
+        fit_width: bool = True,
     ) -> None:
         self.book = book
         self.ws = book.workbook.add_worksheet(title, worksheet_class=RowWorksheet)
@@ -289,7 +302,7 @@ class Sheet:
             self.ws.set_column(index, index, width)
         if freeze_row:
             self.ws.freeze_panes(freeze_row - 1, 0)
-        print_setup(self, book.strategy_name, book.on)
+        print_setup(self, book.strategy_name, book.on, fit_width)
 
     def width(self, first: int, last: int | None = None) -> float:
         """The width of columns ``first`` to ``last`` (from 1)."""
@@ -366,11 +379,17 @@ class Sheet:
         )
 
 
-def print_setup(sheet: Sheet, strategy_name: str, on: datetime.date | None) -> None:
+def print_setup(
+    sheet: Sheet, strategy_name: str, on: datetime.date | None, fit_width: bool = True
+) -> None:
+    """A4 landscape, scaled to the page's width (``fit_width``; else at 100 %, where the sheet's
+    own page breaks hold: a spreadsheet ignores them in a sheet fitted to its pages), the
+    strategy's name and the sheet's title in the header, the date and the page in the footer."""
     ws = sheet.ws
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
     ws.hide_gridlines(1)  # not printed; shown on screen
     left = strategy_name.replace("&", "&&")
     right = sheet.title.replace("&", "&&")

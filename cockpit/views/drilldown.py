@@ -221,7 +221,7 @@ def render_indicator(
         "evaluation": evaluation,
         "status_word": evaluation.status.label,
         "values": values,
-        "chart": trend_chart(indicator, readings, on),
+        "chart": trend_chart(indicator, readings, on, evaluation=evaluation),
         "on": on,
         "journal": [] if public else indicator_journal(indicator),
         "public": public,
