@@ -266,7 +266,10 @@ def synthesis_tables(
     source) cut in three tables that fit a page: effect, implementation and budget (not in
     public)."""
     headers = [str(column.header) for column in synthesis_columns(strategy)]
-    lines = [synthesis_values(str(block.axis), block.rollup) for block in axes]
+    axis_word = strategy.levels.axis.Singular
+    lines = [
+        synthesis_values(f"{axis_word} {block.axis.number}", block.rollup) for block in axes
+    ]
     whole = synthesis_values(_("Toute la stratégie"), total)
     parts = [
         (_("Effet – indicateurs stratégiques"), EFFECT, (7,), False),
