@@ -267,9 +267,7 @@ def synthesis_tables(
     public)."""
     headers = [str(column.header) for column in synthesis_columns(strategy)]
     axis_word = strategy.levels.axis.Singular
-    lines = [
-        synthesis_values(f"{axis_word} {block.axis.number}", block.rollup) for block in axes
-    ]
+    lines = [synthesis_values(f"{axis_word} {block.axis.number}", block.rollup) for block in axes]
     whole = synthesis_values(_("Toute la stratégie"), total)
     parts = [
         (_("Effet – indicateurs stratégiques"), EFFECT, (7,), False),
