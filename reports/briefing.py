@@ -42,8 +42,11 @@ from .steering_sheets import synthesis_columns, synthesis_values
 
 #: The trend chart's size in the briefing (pixels of its viewBox; drawn 80 mm wide).
 CHART_WIDTH, CHART_HEIGHT = 480, 190
-#: The rows of the ranking annex in a reduced briefing (the Excel pack has them all).
-RANKING_ROWS = 100
+#: The legend below a chart: a line's height, a line sample's length, a character's mean width
+#: (pixels of the viewBox, at the chart's font size).
+LEGEND_LINE, LEGEND_SAMPLE, LEGEND_CHAR = 16, 22, 7.4
+#: The rows of the ranking annex (the Excel pack has them all).
+RANKING_ROWS = 50
 #: SVG dash patterns of the chart styles' DrawingML dash types (``indicators.chart_story``).
 DASHES = {"solid": "none", "round_dot": "1.5 3", "dash": "8 4", "long_dash_dot": "10 3 2 3"}
 
@@ -89,6 +92,55 @@ class IndicatorItem:
     indicator: Indicator
     evaluation: Evaluation
     chart: Chart
+    #: Up to this many values, each is drawn as a point on the line (beyond, the line alone: each
+    #: SVG element costs WeasyPrint time, and the points would overlap at this size).
+    max_points: int = 30
+
+    @property
+    def legend(self) -> list[LegendPlace]:
+        """The chart's legend (``chart_story``) below it, each item placed, on as many lines as
+        the chart's width needs."""
+        places, x, line = [], float(self.chart.left), 0
+        for item in self.chart.legend:
+            label = str(item.label)
+            width = LEGEND_SAMPLE + 6 + LEGEND_CHAR * len(label)
+            if places and x + width > self.chart.width:
+                x, line = float(self.chart.left), line + 1
+            name = "chart-band" if item.key == "range" else f"chart-{item.key}"
+            y = self.chart.height + 8 + line * LEGEND_LINE
+            places.append(LegendPlace(round(x, 1), round(y, 1), name, label))
+            x += width + 14
+        return places
+
+    @property
+    def height(self) -> int:
+        """The SVG's height: the chart's and its legend's lines."""
+        lines = 1 + max(
+            (round((p.y - self.chart.height - 8) / LEGEND_LINE) for p in self.legend), default=0
+        )
+        return self.chart.height + 6 + LEGEND_LINE * lines
+
+
+@dataclass(frozen=True)
+class LegendPlace:
+    x: float
+    y: float
+    css_class: str
+    label: str
+
+    sample: int = LEGEND_SAMPLE
+
+    @property
+    def text_x(self) -> float:
+        return round(self.x + LEGEND_SAMPLE + 6, 1)
+
+    @property
+    def sample_end(self) -> float:
+        return round(self.x + LEGEND_SAMPLE, 1)
+
+    @property
+    def band_y(self) -> float:
+        return round(self.y - 5, 1)
 
 
 @dataclass
@@ -205,7 +257,7 @@ def briefing_html(
     sections = [axis_section(block, readings.get, on, stale_ids, reduced=reduced) for block in axes]
     criteria = [] if public else list(Criterion.objects.for_strategy(strategy))
     ranking = pack_ranking(strategy, axes, criteria, []) if criteria else None
-    calendar = calendar_rows(sections)
+    calendar = calendar_quarters(sections)
     decisions = None if public else decisions
     overdue = [decision for decision in decisions if decision.is_overdue(on)] if decisions else []
     due = [decision for decision in (decisions or []) if decision.status == "open"]
@@ -223,6 +275,7 @@ def briefing_html(
         "total": total,
         "synthesis": synthesis_tables(strategy, axes, total, public=public),
         "axes": axes,
+        "effectiveness": effectiveness_blocks(axes, sections) if reduced else axes,
         "sections": sections,
         "share": share,
         "changes": None if public else changes,
@@ -231,7 +284,7 @@ def briefing_html(
         "due_decisions": due,
         "overdue_decisions": overdue,
         "ranking": ranking,
-        "ranking_rows": ranking_rows(ranking, reduced),
+        "ranking_rows": ranking_rows(ranking),
         "ranking_limit": RANKING_ROWS,
         "calendar": calendar,
         "reduced": reduced,
@@ -302,10 +355,21 @@ def synthesis_tables(
     ]
 
 
-def ranking_rows(ranking, reduced: bool) -> list:
-    if ranking is None:
-        return []
-    return ranking.rows[:RANKING_ROWS] if reduced else ranking.rows
+def effectiveness_blocks(axes: list[AxisBlock], sections: list[AxisSection]) -> list[AxisBlock]:
+    """The modèle d'efficacité of a reduced briefing: only the measures its axes list."""
+    shown = {id(m.measure) for section in sections for m in section.measures}
+    return [
+        AxisBlock(
+            axis=block.axis,
+            measures=[m for m in block.measures if id(m.measure) in shown],
+        )
+        for block in axes
+    ]
+
+
+def ranking_rows(ranking) -> list:
+    """The ranking's first ``RANKING_ROWS`` rows (the Excel pack has them all)."""
+    return ranking.rows[:RANKING_ROWS] if ranking is not None else []
 
 
 def default_title(strategy: Strategy, on: datetime.date) -> str:
@@ -387,24 +451,34 @@ def axis_section(
 
 
 @dataclass(frozen=True)
-class CalendarRow:
-    axis: object
-    project: Project
+class CalendarQuarter:
+    """The projects shown that end in one quarter (``start`` None: those without an end date)."""
+
+    start: datetime.date | None
+    projects: list[Project]
+
+    @property
+    def label(self) -> str:
+        if self.start is None:
+            return _("Sans date de fin")
+        return _("T%(quarter)s %(year)s") % {
+            "quarter": (self.start.month - 1) // 3 + 1,
+            "year": self.start.year,
+        }
 
 
-def calendar_rows(sections: list[AxisSection]) -> list[CalendarRow]:
-    """The projects shown, by end date (undated last), for the calendar annex."""
-    rows = [
-        CalendarRow(section.axis, row.project)
-        for section in sections
-        for measure in section.measures
-        for row in measure.rows
-    ]
+def calendar_quarters(sections: list[AxisSection]) -> list[CalendarQuarter]:
+    """The projects shown, grouped by the quarter of their end date (undated last), each
+    quarter's by end date: one line per quarter, not per project (a table row costs WeasyPrint
+    some milliseconds)."""
+    by_quarter: dict[datetime.date | None, list[Project]] = {}
+    projects = [row.project for section in sections for m in section.measures for row in m.rows]
     far = datetime.date.max
-    return sorted(
-        rows,
-        key=lambda row: (row.project.end_date or far, row.project.start_date or far),
-    )
+    for project in sorted(projects, key=lambda p: (p.end_date or far, len(p.code), p.code)):
+        end = project.end_date
+        start = datetime.date(end.year, (end.month - 1) // 3 * 3 + 1, 1) if end else None
+        by_quarter.setdefault(start, []).append(project)
+    return [CalendarQuarter(start, projects) for start, projects in by_quarter.items()]
 
 
 def change_counts(changes: list) -> list[tuple[str, int]]:
