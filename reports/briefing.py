@@ -10,7 +10,10 @@ projects in the steering table's layout, late, blocked and stale ones first), th
 (modèle d'efficacité, calendar, ranking, decisions).
 
 Above ``BRIEFING_FULL_PROJECTS`` projects, the axes list only the late, blocked and stale
-projects (the Excel pack keeps every row); the synthesis still counts them all.
+projects, one line of text per measure, the calendar gives their codes only and the modèle
+d'efficacité is left to the Excel pack (which keeps every row); the synthesis still counts them
+all. WeasyPrint lays out a table row in some milliseconds and keeps every page in memory: 10,000
+rows would take minutes and gigabytes.
 """
 
 from __future__ import annotations
@@ -32,11 +35,12 @@ from prioritisation.sheets import pack_ranking
 from projects.models import Mark, Project
 from steering.rollups import Rollup, data_share, strategy_rollup
 from steering.table import AxisBlock
-from strategies.data_age import DataShare
+from strategies.data_age import NO_NEWS, STALE_SYMBOL, DataShare
 from strategies.models import Strategy
 from strategies.money import format_money
 from workshops.snapshot import Snapshot
 
+from .cells import after_horizon_of, mark_words
 from .pack import Steps, no_cyclic_collection, snapshot_total
 from .steering_sheets import synthesis_columns, synthesis_values
 
@@ -74,6 +78,14 @@ class ProjectRow:
     def attention(self) -> bool:
         return self.rank < 3
 
+    @property
+    def text(self) -> str:
+        """« p7 ✗ en retard », with « ⏱ sans nouvelles » when stale (the one vocabulary)."""
+        project = self.project
+        words = mark_words(_mark(project), project.status, after_horizon_of(project))
+        text = f"{project.code} {words}"
+        return f"{text} {STALE_SYMBOL} {NO_NEWS}" if self.stale else text
+
 
 @dataclass
 class MeasureRows:
@@ -85,6 +97,13 @@ class MeasureRows:
     @property
     def span(self) -> int:
         return max(1, len(self.rows))
+
+    @property
+    def text(self) -> str:
+        """The rows as one line of text (« p3 ✗ bloqué · p7 ✗ en retard ⏱ sans nouvelles »): a
+        reduced briefing lists thousands of projects, and one text per measure lays out much
+        faster than a table row per project."""
+        return " · ".join(row.text for row in self.rows)
 
 
 @dataclass
@@ -275,7 +294,7 @@ def briefing_html(
         "total": total,
         "synthesis": synthesis_tables(strategy, axes, total, public=public),
         "axes": axes,
-        "effectiveness": effectiveness_blocks(axes, sections) if reduced else axes,
+        "effectiveness": [] if reduced else axes,
         "sections": sections,
         "share": share,
         "changes": None if public else changes,
@@ -352,18 +371,6 @@ def synthesis_tables(
             cells(whole, part, percents, money),
         )
         for title, part, percents, money in parts
-    ]
-
-
-def effectiveness_blocks(axes: list[AxisBlock], sections: list[AxisSection]) -> list[AxisBlock]:
-    """The modèle d'efficacité of a reduced briefing: only the measures its axes list."""
-    shown = {id(m.measure) for section in sections for m in section.measures}
-    return [
-        AxisBlock(
-            axis=block.axis,
-            measures=[m for m in block.measures if id(m.measure) in shown],
-        )
-        for block in axes
     ]
 
 
@@ -456,6 +463,11 @@ class CalendarQuarter:
 
     start: datetime.date | None
     projects: list[Project]
+
+    @property
+    def text(self) -> str:
+        """The projects' codes as one line of text (a reduced briefing's calendar)."""
+        return ", ".join(project.code for project in self.projects)
 
     @property
     def label(self) -> str:
