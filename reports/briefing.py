@@ -19,6 +19,7 @@ rows would take minutes and gigabytes.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -38,11 +39,14 @@ from steering.table import AxisBlock
 from strategies.data_age import NO_NEWS, STALE_SYMBOL, DataShare
 from strategies.models import Strategy
 from strategies.money import format_money
+from workshops.models import Decision
 from workshops.snapshot import Snapshot
 
 from .cells import after_horizon_of, mark_words
 from .pack import Steps, no_cyclic_collection, snapshot_total
 from .steering_sheets import synthesis_columns, synthesis_values
+
+logger = logging.getLogger(__name__)
 
 #: The trend chart's size in the briefing (pixels of its viewBox; drawn 80 mm wide).
 CHART_WIDTH, CHART_HEIGHT = 480, 190
@@ -231,6 +235,7 @@ def render_pdf(html: str, step: Callable[[], None] = lambda: None) -> bytes:
         content = document.write_pdf(pdf_tags=True)
         step()
     except Exception as error:
+        logger.exception("The PDF briefing could not be rendered")
         raise BriefingFailed(
             _(
                 "Le briefing PDF n'a pas pu être produit ; aucun fichier n'a été enregistré. "
@@ -279,7 +284,7 @@ def briefing_html(
     calendar = calendar_quarters(sections)
     decisions = None if public else decisions
     overdue = [decision for decision in decisions if decision.is_overdue(on)] if decisions else []
-    due = [decision for decision in (decisions or []) if decision.status == "open"]
+    due = [decision for decision in (decisions or []) if decision.status == Decision.Status.OPEN]
     context = {
         "strategy": strategy,
         "territory": strategy.territory,
@@ -311,7 +316,6 @@ def briefing_html(
         "project_count": project_count,
         "language": get_language() or settings.LANGUAGE_CODE,
         "chart_css": chart_css(),
-        "attention_marks": (Mark.LATE,),
     }
     return render_to_string("reports/briefing/document.html", context)
 
