@@ -346,3 +346,15 @@ def test_english_reader_gets_an_english_briefing_in_the_territorys_currency(demo
     assert '<html lang="en">' in html
     assert ">Contents<" in html and ">Summary<" in html
     assert "€" in html and "CHF" not in html
+
+
+def test_cockpit_and_workshop_pages_offer_the_briefing_beside_the_excel_pack(member_client, demo):
+    workshop = past_workshop(demo)
+    cockpit = member_client.get(reverse("cockpit:strategy", args=[demo.pk]), {"late": "on"})
+    html = unescape(cockpit.content.decode())
+    assert f'href="{reverse("cockpit:briefing", args=[demo.pk])}?late=on"' in html
+    assert "Briefing PDF" in html
+    page = member_client.get(reverse("cockpit:workshop", args=[demo.pk, workshop.pk]))
+    assert (
+        reverse("cockpit:workshop_briefing", args=[demo.pk, workshop.pk]) in page.content.decode()
+    )

@@ -50,3 +50,10 @@ def test_public_briefing_shows_the_axes_indicators_and_projects(public_pdf, worl
 def test_public_briefing_of_a_strategy_that_is_not_public_is_not_found(world, db):
     response = Client().get(reverse("public:briefing", args=[world.b.strategy.pk]))
     assert response.status_code == 404
+
+
+def test_public_cockpit_links_to_the_public_briefing(public_pdf, world, db):
+    pk = world.a.strategy.pk
+    html = Client().get(reverse("public:strategy", args=[pk])).content.decode()
+    assert f'href="{reverse("public:briefing", args=[pk])}"' in html
+    assert f'href="{reverse("cockpit:briefing", args=[pk])}' not in html  # no member page
