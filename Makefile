@@ -32,7 +32,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # apt-get as root, through sudo otherwise.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
-.PHONY: run test install lock system-deps messages compilemessages lint format check-deploy serve backup restore bench load two-servers rss faults clean
+.PHONY: run test install lock system-deps briefing-deps messages compilemessages lint format check-deploy serve backup restore bench load two-servers rss faults clean
 
 # The background tasks' worker (manage.py db_worker, reloaded when the code changes, as runserver
 # is) runs beside the server in a session of its own (setsid), so that the whole of it, reloader
@@ -41,7 +41,7 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 # DJANGO_BASE_URL is set.
 PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=1 DJANGO_BASE_URL='$(or $(DJANGO_BASE_URL),http://127.0.0.1:$(PORT))'
-run: install compilemessages  ## set up, migrate, load the demo territory, start the worker, serve on 127.0.0.1:8000 (PORT=…)
+run: install briefing-deps compilemessages  ## set up, migrate, load the demo territory, start the worker, serve on 127.0.0.1:8000 (PORT=…)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput --database jobs
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
@@ -68,9 +68,25 @@ $(UV):
 lock: | $(UV)
 	$(UV) lock $(LOCK_ARGS)
 
-# Debian's Chromium for the browser tests (never Playwright's own download) and gettext for the
-# translations.
-system-deps:
+# What WeasyPrint needs for the PDF briefing, from Debian's packages: Pango and HarfBuzz's
+# subsetter, and the fonts the briefing names (DejaVu Sans; Symbola for the symbols DejaVu lacks,
+# such as ⏱), so that every machine renders the same PDF. Quick when all is there (dpkg-query, no
+# apt-get). `make run` and `make test` install them; production: docs/OPERATIONS.md.
+BRIEFING_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-symbola
+briefing-deps:
+	@missing=""; \
+	for package in $(BRIEFING_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing from Debian's packages"; \
+		$(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $$missing; \
+	fi
+
+# Debian's Chromium for the browser tests (never Playwright's own download), gettext for the
+# translations, and the briefing's libraries and fonts.
+system-deps: briefing-deps
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \

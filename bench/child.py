@@ -47,3 +47,30 @@ def build_pack_alone(strategy_pk: int, database_name: str, send) -> None:
     build_pack(strategy, on=on, axes=filtered_axes(strategy, CockpitFilterForm(strategy), on))
     seconds = time.perf_counter() - begin
     send.send((start, peak_rss(), seconds))
+
+
+def build_briefing_alone(strategy_pk: int, database_name: str, send) -> None:
+    """The PDF briefing of the cockpit (no filter) in this fresh process, as the worker makes
+    it: send (peak RSS before, peak RSS after, in KB, the seconds, the PDF's size in bytes)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cockpit.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connections
+    from django.utils import translation
+
+    settings.DEBUG = False
+    connections["default"].settings_dict["NAME"] = database_name
+    from django.http import QueryDict
+
+    from cockpit.views.briefings import make_strategy_briefing
+    from strategies.models import Strategy
+
+    translation.activate(settings.LANGUAGE_CODE)
+    strategy = Strategy.objects.select_related("territory").get(pk=strategy_pk)
+    start = peak_rss()
+    begin = time.perf_counter()
+    content, _name = make_strategy_briefing(strategy, QueryDict())
+    seconds = time.perf_counter() - begin
+    send.send((start, peak_rss(), seconds, len(content)))

@@ -1,7 +1,8 @@
 """One run of the benchmark: for each size, a synthetic strategy, then every page, the cockpit's
-htmx fragments, the admin's project list and form, the Excel pack, its floor, the project import
-and the strategy workbook (export, import into an empty strategy), each timed with its queries
-counted; then the table of the figures and the targets.
+htmx fragments, the admin's project list and form, the Excel pack, its floor, the PDF briefing (in a
+fresh process: its time and peak resident memory), the project import and the strategy workbook
+(export, import into an empty strategy), each timed with its queries counted; then the table of
+the figures and the targets.
 
 Requests are rendered in-process through Django's test client with production settings (no
 debug), so that the figures are server time: no network, no browser.
@@ -19,7 +20,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from bench.child import build_pack_alone
+from bench.child import build_briefing_alone, build_pack_alone
 from bench.data import BenchStrategy, Scale, build_strategy
 from bench.floor import floor_workbook, strict_floor_workbook
 from bench.imports import NOT_INSTALLED, time_import
@@ -51,7 +52,12 @@ TARGET_IMPORT = 10.0
 TARGET_WORKBOOK = 15.0
 TARGET_WORKBOOK_MEMORY = 250 * 1024 * 1024
 
+#: Issue 21: the PDF briefing in the worker (a fresh process: time and peak resident memory), at
+#: 300 projects and at 10,000 (where it lists only the late, blocked and stale projects).
+TARGET_BRIEFING = {300: (3.0, 300 * 1024), 10_000: (90.0, 1536 * 1024)}  # seconds, KB
+
 PACK = "Excel pack"
+BRIEFING = "PDF briefing, fresh process (time, peak RSS)"
 FLOOR = "floor: same rows, XlsxWriter constant_memory, no format"
 OPENPYXL_FLOOR = "floor (openpyxl write-only)"
 RATIO = "pack / floor"
@@ -68,6 +74,8 @@ class SizeReport:
     rows: dict[str, Timing | str] = field(default_factory=dict)
     #: The peak resident memory (KB) of a fresh process that built the pack, when measured.
     pack_rss: int | None = None
+    #: The PDF briefing's seconds and peak resident memory (KB) in a fresh process, when measured.
+    briefing: tuple[float, int] | None = None
 
 
 def bench_settings():
@@ -159,6 +167,7 @@ def run_size(
     rss: bool = True,
     workbooks: bool = True,
     pages_and_pack: bool = True,
+    briefing: bool = True,
     say: Callable[[str], None] = print,
 ) -> SizeReport:
     start = time.perf_counter()
@@ -168,6 +177,9 @@ def run_size(
     heavy_runs = max(1, min(runs, 3))
     if pages_and_pack:
         measure_pages_and_pack(bench, report, runs=runs, rss=rss, say=say)
+    if briefing:
+        say(f"  {size} projects: PDF briefing")
+        report.rows[BRIEFING], report.briefing = briefing_in_fresh_process(bench.strategy.pk)
     if imports:
         say(f"  {size} projects: import")
         report.rows[IMPORT] = time_import(bench.strategy) or NOT_INSTALLED
@@ -247,6 +259,47 @@ def pack_in_fresh_process(strategy_pk: int) -> tuple[str, int | None]:
     start, peak, seconds = receive.recv()
     text = f"{peak / 1024:.0f} MB ({(peak - start) / 1024:.0f} MB for the pack), {seconds:.1f} s"
     return text, peak
+
+
+def briefing_in_fresh_process(strategy_pk: int) -> tuple[str, tuple[float, int] | None]:
+    """The PDF briefing made in a new Python process, as the task worker makes it (WeasyPrint's
+    memory is mostly its own, which tracemalloc does not see): in words, and (seconds, peak KB)."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(
+        target=build_briefing_alone, args=(strategy_pk, connection.settings_dict["NAME"], send)
+    )
+    process.start()
+    process.join(timeout=900)
+    if not receive.poll():
+        return "n/a (the process did not answer)", None
+    start, peak, seconds, size = receive.recv()
+    text = (
+        f"{seconds:.1f} s, {peak / 1024:.0f} MB ({(peak - start) / 1024:.0f} MB for the "
+        f"briefing), {size / 1024:.0f} KB file"
+    )
+    return text, (seconds, peak)
+
+
+def briefing_verdicts(reports: list[SizeReport]) -> list[str]:
+    """The briefing's targets at 300 projects and at 10,000 (the largest size at least 10,000)."""
+    lines = []
+    for report in reports:
+        if report.briefing is None:
+            continue
+        size = 300 if report.size == 300 else 10_000 if report.size >= 10_000 else None
+        if size is None:
+            continue
+        seconds, peak = report.briefing
+        target_seconds, target_peak = TARGET_BRIEFING[size]
+        lines.append(
+            _verdict(
+                seconds < target_seconds and peak < target_peak,
+                f"PDF briefing at {report.size} projects under {target_seconds:.0f} s and "
+                f"{target_peak / 1024:.0f} MB: {seconds:.1f} s, {peak / 1024:.0f} MB",
+            )
+        )
+    return lines
 
 
 # --- The report ---------------------------------------------------------------------------------
@@ -344,6 +397,7 @@ def verdicts(reports: list[SizeReport]) -> list[str]:
                 f"strategy workbook preview + confirmation under 15 s: {both:.1f} s",
             )
         )
+    lines.extend(briefing_verdicts(reports))
     lines.extend(query_verdicts(reports))
     return lines
 

@@ -1,15 +1,18 @@
-"""The kinds of background job of the cockpit: the packs of a large strategy
-(``cockpit/views/exports.py`` decides when), run by the task worker (``jobs``)."""
+"""The kinds of background job of the cockpit: the packs and the PDF briefings of a large strategy
+(``cockpit/views/exports.py`` and ``briefings.py`` decide when), run by the task worker
+(``jobs``)."""
 
 from __future__ import annotations
 
 from django.http import QueryDict
 
 from jobs.models import Job
-from jobs.services import Output, Progress, register
+from jobs.services import JobFailed, Output, Progress, register
+from reports.briefing import BriefingFailed
 from strategies.models import Strategy
 from workshops.models import Workshop
 
+from .views.briefings import make_strategy_briefing, make_workshop_briefing
 from .views.exports import make_strategy_pack, make_workshop_pack
 
 
@@ -29,4 +32,26 @@ def workshop_pack(job: Job, progress: Progress) -> Output:
     strategy = job_strategy(job)
     workshop = Workshop.objects.get(strategy=strategy, pk=job.params["workshop"])
     content, name = make_workshop_pack(strategy, workshop, progress)
+    return Output(name=name, content=content)
+
+
+@register("strategy_briefing")
+def strategy_briefing(job: Job, progress: Progress) -> Output:
+    strategy = job_strategy(job)
+    try:
+        content, name = make_strategy_briefing(strategy, QueryDict(job.params["query"]), progress)
+    except BriefingFailed as failure:
+        raise JobFailed(str(failure)) from failure
+    return Output(name=name, content=content)
+
+
+@register("workshop_briefing")
+def workshop_briefing(job: Job, progress: Progress) -> Output:
+    strategy = job_strategy(job)
+    workshop = Workshop.objects.get(strategy=strategy, pk=job.params["workshop"])
+    workshop.strategy = strategy
+    try:
+        content, name = make_workshop_briefing(strategy, workshop, progress)
+    except BriefingFailed as failure:
+        raise JobFailed(str(failure)) from failure
     return Output(name=name, content=content)

@@ -340,6 +340,12 @@ JOB_STALE_SECONDS = envint("DJANGO_JOB_STALE_SECONDS", 600)
 # workbook are made in the background with a progress bar; at or below, in the request.
 PACK_BACKGROUND_PROJECTS = envint("DJANGO_PACK_BACKGROUND_PROJECTS", 2000)
 WORKBOOK_BACKGROUND_PROJECTS = envint("DJANGO_WORKBOOK_BACKGROUND_PROJECTS", 2000)
+# The PDF briefing (reports/briefing.py): made in the background above this many projects
+# (WeasyPrint lays out some 70 table rows a second on a busy 2-core machine: 12 s at 300 projects);
+# above BRIEFING_FULL_PROJECTS projects shown, its axes list only the late, blocked and stale ones,
+# one line per measure (the synthesis still counts them all).
+BRIEFING_BACKGROUND_PROJECTS = envint("DJANGO_BRIEFING_BACKGROUND_PROJECTS", 100)
+BRIEFING_FULL_PROJECTS = envint("DJANGO_BRIEFING_FULL_PROJECTS", 1000)
 # Above this many rows, an import's preview and its confirmation run in the background.
 IMPORT_BACKGROUND_ROWS = envint("DJANGO_IMPORT_BACKGROUND_ROWS", 5000)
 STORAGES = {

@@ -15,6 +15,7 @@ cockpit_patterns = [
     path("", views.home, name="home"),
     path("strategies/<int:pk>/", views.strategy_cockpit, name="strategy"),
     path("strategies/<int:pk>/export.xlsx", views.strategy_pack, name="pack"),
+    path("strategies/<int:pk>/briefing.pdf", views.strategy_briefing, name="briefing"),
     path("strategies/<int:pk>/axes/<int:axis_pk>/", views.axis_detail, name="axis"),
     path("strategies/<int:pk>/axes/<int:axis_pk>/tableau/", views.axis_table, name="axis_table"),
     path("strategies/<int:pk>/mesures/<int:measure_pk>/", views.measure_detail, name="measure"),
@@ -38,6 +39,11 @@ cockpit_patterns = [
         views.workshop_pack,
         name="workshop_pack",
     ),
+    path(
+        "strategies/<int:pk>/ateliers/<int:workshop_pk>/briefing.pdf",
+        views.workshop_briefing,
+        name="workshop_briefing",
+    ),
 ]
 
 # The public cockpit of a published strategy: the same URL names in the "public" instance of the
@@ -45,6 +51,7 @@ cockpit_patterns = [
 public_patterns = [
     path("", views.public_home, name="home"),
     path("strategies/<int:pk>/", views.public_cockpit, name="strategy"),
+    path("strategies/<int:pk>/briefing.pdf", views.public_briefing, name="briefing"),
     path("strategies/<int:pk>/axes/<int:axis_pk>/", views.public_axis, name="axis"),
     path("strategies/<int:pk>/mesures/<int:measure_pk>/", views.public_measure, name="measure"),
     path(

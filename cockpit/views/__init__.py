@@ -4,6 +4,7 @@
   loaded on demand), axis, measure
 - ``drilldown``: project and indicator pages
 - ``exports``: the Excel pack of the cockpit
+- ``briefings``: the PDF briefing of the cockpit, of a workshop, of the public cockpit
 - ``overviews``: timeline, modèle d'efficacité, communes matrix
 - ``workshops``: the commission's workshops, their decisions and what changed between them, with
   the proposals section of the prioritisation
@@ -13,6 +14,7 @@
   403.html, 404.html and 500.html
 """
 
+from .briefings import public_briefing, strategy_briefing, workshop_briefing
 from .drilldown import indicator_detail, project_detail
 from .exports import strategy_pack, workshop_pack
 from .overviews import communes_matrix, effectiveness_model, timeline
@@ -30,13 +32,16 @@ __all__ = [
     "measure_detail",
     "project_detail",
     "public_axis",
+    "public_briefing",
     "public_cockpit",
     "public_home",
     "public_indicator",
     "public_measure",
+    "strategy_briefing",
     "strategy_cockpit",
     "strategy_pack",
     "timeline",
+    "workshop_briefing",
     "workshop_detail",
     "workshop_pack",
     "workshops",

@@ -34,12 +34,12 @@ from .strategy import filtered_axes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def pack_filename(strategy: Strategy, on, label: str = "cockpit") -> str:
+def pack_filename(strategy: Strategy, on, label: str = "cockpit", extension: str = "xlsx") -> str:
     """``SDI-2028_cockpit_23.11.2026.xlsx``: the strategy, what it is, then the date."""
     name = slugify(strategy.short_name or strategy.title) or "strategie"
     if strategy.short_name:
         name = f"{name.upper()}-{strategy.horizon_year}"
-    return f"{name}_{label}_{on:%d.%m.%Y}.xlsx"
+    return f"{name}_{label}_{on:%d.%m.%Y}.{extension}"
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -65,11 +65,10 @@ def make_strategy_pack(strategy: Strategy, query: QueryDict, progress=None) -> t
     return content, pack_filename(strategy, today, label=label)
 
 
-def make_workshop_pack(strategy: Strategy, workshop: Workshop, progress=None) -> tuple[bytes, str]:
-    """The pack of a workshop, and its file name."""
-    today = timezone.localdate()
-    start, end = workshop.period()
-    decisions = (
+def workshop_decisions(strategy: Strategy, workshop: Workshop, start, end) -> list[Decision]:
+    """The decisions of a workshop's pack: those still open, those taken at the workshop and
+    those closed in its period (``start``, ``end``)."""
+    return list(
         Decision.objects.filter(workshop__strategy=strategy, workshop__date__lte=end.date())
         .filter(
             Q(status=Decision.Status.OPEN)
@@ -79,15 +78,25 @@ def make_workshop_pack(strategy: Strategy, workshop: Workshop, progress=None) ->
         .select_related("workshop", "axis", "measure", "project")
         .order_by("workshop__date", "pk")
     )
+
+
+def workshop_state(strategy: Strategy, workshop: Workshop) -> dict:
+    """What a workshop's pack shows: the state at the end of a past workshop's day (read back
+    from the history), today's for a workshop still to come."""
+    today = timezone.localdate()
     if workshop.date < today:
-        state = {"on": workshop.date, "snapshot": Snapshot(strategy, workshop.date)}
-    else:
-        state = {"on": today, "axes": filtered_axes(strategy, CockpitFilterForm(strategy), today)}
+        return {"on": workshop.date, "snapshot": Snapshot(strategy, workshop.date)}
+    return {"on": today, "axes": filtered_axes(strategy, CockpitFilterForm(strategy), today)}
+
+
+def make_workshop_pack(strategy: Strategy, workshop: Workshop, progress=None) -> tuple[bytes, str]:
+    """The pack of a workshop, and its file name."""
+    start, end = workshop.period()
     content = build_pack(
         strategy,
-        **state,
+        **workshop_state(strategy, workshop),
         changes=changes_between(strategy, start, end),
-        decisions=list(decisions),
+        decisions=workshop_decisions(strategy, workshop, start, end),
         title=workshop_pack_title(strategy, workshop),
         progress=progress,
     )

@@ -123,3 +123,21 @@ def test_in_place_refuses_the_users_database_and_writes_nothing(db, monkeypatch)
             call_command("bench", *options, stdout=io.StringIO())
     monkeypatch.undo()
     assert not Project.objects.exists()
+
+
+def test_briefing_targets_are_judged_at_300_and_at_10000_projects():
+    from bench.data import Scale
+    from bench.runner import SizeReport, briefing_verdicts
+
+    reports = [
+        SizeReport(100, Scale(100), 0.0, briefing=(1.0, 100 * 1024)),
+        SizeReport(300, Scale(300), 0.0, briefing=(2.5, 250 * 1024)),
+        SizeReport(10_000, Scale(10_000), 0.0, briefing=(95.0, 900 * 1024)),
+    ]
+
+    lines = briefing_verdicts(reports)
+
+    assert lines == [
+        "- [x] PDF briefing at 300 projects under 3 s and 300 MB: 2.5 s, 250 MB",
+        "- [ ] PDF briefing at 10000 projects under 90 s and 1536 MB: 95.0 s, 900 MB",
+    ]

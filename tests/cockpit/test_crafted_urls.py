@@ -226,8 +226,10 @@ CHANGELIST_PARAMS: dict[str, tuple[str, ...]] = {
 CHANGELIST_COMMON = (SEARCH_VAR, ORDER_VAR, PAGE_VAR, ALL_VAR, "_to_field", "_changelist_filters")
 
 #: The query parameters the product's own pages read: the cockpit's, ranking's and scoring grid's
-#: filter forms (checked below), their pagination and opened axis, the triage's ids, the criteria
-#: template page's, the owner's "saved" flag, the login's "next".
+#: filter forms (checked below; the cockpit's are read by its Excel pack and its PDF briefing too,
+#: members' and public, whose routes take no other parameter than ``pk`` and ``workshop_pk``),
+#: their pagination and opened axis, the triage's ids, the criteria template page's, the owner's
+#: "saved" flag, the login's "next".
 PAGE_PARAMS = (
     "axis",
     "domain",

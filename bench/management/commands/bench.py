@@ -73,6 +73,11 @@ class Command(BaseCommand):
             help="only the strategy workbook's export and import (no page, pack or import)",
         )
         parser.add_argument(
+            "--no-briefing",
+            action="store_true",
+            help="skip the PDF briefing (made in a fresh process: seconds to a minute a size)",
+        )
+        parser.add_argument(
             "--no-rss",
             action="store_true",
             help="skip the pack's peak memory measured in a fresh process",
@@ -167,6 +172,11 @@ class Command(BaseCommand):
                         rss=not (options["no_rss"] or options["in_place"]),
                         workbooks=not options["no_workbook"],
                         pages_and_pack=not options["workbook_only"],
+                        briefing=not (
+                            options["no_briefing"]
+                            or options["workbook_only"]
+                            or options["in_place"]
+                        ),
                         say=say,
                     )
                 )
