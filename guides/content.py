@@ -5,8 +5,8 @@ the pages run under a strict Content-Security-Policy). The result is kept in thi
 guide, language, file modification time and placeholder values.
 
 Two link forms are rewritten before sanitising: ``guide:<slug>#<anchor>`` (another guide, or a
-section of one) and ``pictures/<name>.png`` (a screenshot of guides/static/guides/pictures/, made
-by ``make guide-pictures``)."""
+section of one) and ``pictures/<name>.png`` (a screenshot in the guide's language,
+guides/static/guides/pictures/<language>/, made by ``make guide-pictures``: guides/pictures.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from django.utils import translation
 from . import rules
 
 CONTENT = Path(__file__).resolve().parent / "content"
-PICTURES = Path(__file__).resolve().parent / "static" / "guides" / "pictures"
 #: The guides in the order of the index: who reads them first.
 GUIDES = ("commission", "secretariat", "porteurs-de-projet", "installation")
 LANGUAGES = ("fr", "en")
@@ -90,14 +89,24 @@ def fill(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(value, text)
 
 
-def _rewrite_links(html: str) -> str:
+def _rewrite_links(html: str, language: str) -> str:
     def guide_link(match: re.Match) -> str:
         return f'href="{reverse("guides:guide", args=[match.group(1)])}{match.group(2) or ""}"'
 
     def picture(match: re.Match) -> str:
-        return f'src="{static("guides/pictures/" + match.group(1))}" loading="lazy"'
+        return f'src="{static(picture_path(language, match.group(1)))}" loading="lazy"'
 
     return PICTURE_SRC.sub(picture, GUIDE_LINK.sub(guide_link, html))
+
+
+def picture_path(language: str, name: str) -> str:
+    """A picture's static path: each language has its own screenshots of the pages."""
+    return f"guides/pictures/{language}/{name}"
+
+
+def pictures_in(html: str) -> list[str]:
+    """The static paths of the pictures a rendered guide shows."""
+    return re.findall(r'src="[^"]*?/(guides/pictures/[^"]+)"', html)
 
 
 def sanitise(html: str) -> str:
@@ -117,7 +126,7 @@ def _plain(html: str) -> str:
 def render_text(slug: str, language: str, text: str) -> Guide:
     """One guide's Markdown, filled, rendered and sanitised (the reader's language is active)."""
     md = markdown.Markdown(extensions=["toc", "tables", "attr_list", "fenced_code"])
-    html = sanitise(_rewrite_links(md.convert(fill(text, rules.values()))))
+    html = sanitise(_rewrite_links(md.convert(fill(text, rules.values())), language))
     title = next((t["name"] for t in md.toc_tokens), slug)
     # The page draws the title itself, above the guide's contents.
     html = re.sub(r"<h1[^>]*>.*?</h1>", "", html, count=1, flags=re.S).strip()
