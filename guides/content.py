@@ -43,6 +43,7 @@ ALLOWED_ATTRIBUTES = {
 PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 GUIDE_LINK = re.compile(r'href="guide:([\w-]+)(#[\w-]+)?"')
 PICTURE_SRC = re.compile(r'src="pictures/([\w.-]+\.png)"')
+PICTURE_TAG = re.compile(r'<img [^>]*src="([^"]*/guides/pictures/[^"]+)"[^>]*>')
 HEADING_ID = re.compile(r'<h([1-4])[^>]*\bid="([^"]+)"')
 
 
@@ -54,6 +55,7 @@ class UnknownPlaceholder(ValueError):
 class Section:
     anchor: str
     title: str
+    subsections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,13 @@ class Guide:
     language: str
     title: str
     summary: str
+    #: The opening paragraph (above the contents), then the rest of the guide.
+    intro: str
     html: str
     sections: tuple[Section, ...]
     anchors: frozenset[str]
+    #: The static paths of the pictures it shows.
+    pictures: tuple[str, ...] = ()
 
 
 def reader_language(code: str | None = None) -> str:
@@ -96,7 +102,9 @@ def _rewrite_links(html: str, language: str) -> str:
     def picture(match: re.Match) -> str:
         return f'src="{static(picture_path(language, match.group(1)))}" loading="lazy"'
 
-    return PICTURE_SRC.sub(picture, GUIDE_LINK.sub(guide_link, html))
+    html = PICTURE_SRC.sub(picture, GUIDE_LINK.sub(guide_link, html))
+    # A picture opens at full size when tapped (a phone shows a desktop picture small).
+    return PICTURE_TAG.sub(lambda match: f'<a href="{match.group(1)}">{match.group(0)}</a>', html)
 
 
 def picture_path(language: str, name: str) -> str:
@@ -130,9 +138,14 @@ def render_text(slug: str, language: str, text: str) -> Guide:
     title = next((t["name"] for t in md.toc_tokens), slug)
     # The page draws the title itself, above the guide's contents.
     html = re.sub(r"<h1[^>]*>.*?</h1>", "", html, count=1, flags=re.S).strip()
-    first = re.search(r"<p>(.*?)</p>", html, re.S)
+    first = re.match(r"<p>(.*?)</p>", html, re.S)
+    intro, html = (first.group(0), html[first.end() :].strip()) if first else ("", html)
     sections = tuple(
-        Section(token["id"], _plain(token["name"]))
+        Section(
+            token["id"],
+            _plain(token["name"]),
+            tuple(Section(child["id"], _plain(child["name"])) for child in token["children"]),
+        )
         for top in md.toc_tokens
         for token in top["children"]
     )
@@ -141,9 +154,11 @@ def render_text(slug: str, language: str, text: str) -> Guide:
         language=language,
         title=_plain(title),
         summary=_plain(first.group(1)) if first else "",
+        intro=intro,
         html=html,
         sections=sections,
         anchors=frozenset(match.group(2) for match in HEADING_ID.finditer(html)),
+        pictures=tuple(pictures_in(html)),
     )
 
 

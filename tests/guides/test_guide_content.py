@@ -60,6 +60,8 @@ def test_every_link_between_guides_lands_on_a_section(slug, language):
     for href in re.findall(r'href="([^"]+)"', guide.html):
         if href.startswith("#"):
             assert href[1:] in guide.anchors, href
+        elif href.startswith("/static/guides/pictures/"):
+            assert (STATIC / href.removeprefix("/static/")).is_file(), href
         elif href.startswith("/aide/"):
             match = re.fullmatch(r"/aide/([\w-]+)/(?:#([\w-]+))?", href)
             assert match and content.exists(match[1], language), href
