@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.formats import number_format
 
 import demo.data
 import indicators.models
 import projects.models
+import strategies.invitations
 from indicators.models import PERIOD_DAYS, Status
 from projects.marks import AFTER_HORIZON, AFTER_HORIZON_SYMBOL, Mark
 from projects.models import Project, mark_word
@@ -63,6 +65,10 @@ def values() -> dict[str, str]:
         "stale": f"{STALE_SYMBOL} {STALE}",
         "no_news": f"{STALE_SYMBOL} {NO_NEWS}",
         "after_horizon": f"{AFTER_HORIZON_SYMBOL} {AFTER_HORIZON}",
+        # Imports: how long a preview can be confirmed (a setting of the installation).
+        "import_confirm_minutes": _number(settings.SPREADSHEET_IMPORT_CONFIRM_MAX_AGE // 60),
+        "job_result_hours": _number(settings.JOB_RESULT_HOURS),
+        "invitation_days": _number(strategies.invitations.INVITATION_MAX_AGE.days),
         "demo_levels": demo_levels(),
         "demo_strategy": f"{demo.data.STRATEGY['short_name']} {demo.data.STRATEGY['horizon_year']}",
         "demo_communes": ", ".join(demo.data.COMMUNES),

@@ -204,3 +204,11 @@ def test_the_help_index_lists_the_guides_in_the_readers_language(db, language):
 
     for slug in content.GUIDES:
         assert rendered(slug, language).title.replace("'", "&#x27;") in html
+
+
+def test_the_import_confirmation_delay_is_the_installations(settings):
+    settings.SPREADSHEET_IMPORT_CONFIRM_MAX_AGE = 1800
+
+    text = re.sub(r"<[^>]+>", "", rendered("secretariat", "fr").html)
+
+    assert "elle ne vaut que 30 minutes" in text
