@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "demo",
     "accounts",
     "cockpit",
+    "guides",
 ]
 # The benchmark harness (``make bench``, ``make load``) is an app of its own, installed only when
 # asked for, so that every other process runs without it.

@@ -2,7 +2,7 @@
 ``cockpit/admin_redirects.py``), accounts (``accounts.urls``: the account page and two-factor
 login, beside Django's login and password pages), the commission's cockpit (members' and public
 instances of the same URL names), the prioritisation pages (``prioritisation.urls``) and the
-owners' page of an update round (``rounds.urls``)."""
+owners' page of an update round (``rounds.urls``) and the help guides (``guides.urls``)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -74,6 +74,7 @@ urlpatterns = [
     path("comptes/", include("django.contrib.auth.urls")),
     path("comptes/invitation/<str:token>/", accept_membership, name="membership_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("guides.urls")),
     path("public/", include((public_patterns, "cockpit"), namespace="public")),
     path("", include("prioritisation.urls")),
     path("", include("rounds.urls")),

@@ -120,6 +120,15 @@ def round_owner() -> Target:
     return Target(link_path(message.body))
 
 
+def help_index() -> Target:
+    return Target("/aide/")
+
+
+def help_commission_guide() -> Target:
+    """The longest guide: tables of rules, pictures, the contents (no login: help is public)."""
+    return Target("/aide/commission/")
+
+
 PAGES: dict[str, Callable[[], Target]] = {
     page.__name__: page
     for page in (
@@ -133,6 +142,8 @@ PAGES: dict[str, Callable[[], Target]] = {
         scoring_grid,
         public_cockpit,
         round_owner,
+        help_index,
+        help_commission_guide,
     )
 }
 

@@ -442,6 +442,7 @@ def id_values(route: str, strategy: Strategy, owner: RoundOwner) -> dict[str, st
         "workshop_pk": Workshop.objects.filter(strategy=strategy).order_by("pk").first().pk,
         "criterion_pk": strategy.criteria.order_by("pk").first().pk,
         "owner_pk": owner.pk,
+        "slug": "commission",  # a help guide (guides/urls.py)
         "kind": "projet",
         "step": "retenir",
         "token": "jeton-inconnu",

@@ -70,11 +70,13 @@ def test_public_pages_show_no_budget_funding_comment_decision_nor_person(publish
     for secret in HIDDEN:
         assert not shows(html, secret), secret
     assert not AMOUNTS.search(html)
-    # Links stay in the public cockpit: no member page, no admin.
+    # Links stay in the public cockpit: no member page, no admin (the help guides are public too).
     links = [link for link in html.split('href="')[1:]]
     targets = [link.split('"', 1)[0] for link in links]
     for target in targets:
-        assert target.startswith(("/public/", "/static/", "/comptes/login/", "#", "data:")), target
+        assert target.startswith(
+            ("/public/", "/static/", "/comptes/login/", "/aide/", "#", "data:")
+        ), target
 
 
 def test_public_cockpit_shows_the_axes_indicators_and_projects(published):
