@@ -1,0 +1,617 @@
+"""The read-only JSON API under ``/api/v1/`` (django-ninja): territories, strategies, their levels,
+axes, measures, projects and indicators with their values.
+
+Every list is paged (``page``, ``page_size``: 100 by default, at most 1,000) and filters like the
+cockpit (``cockpit.forms.CockpitFilterForm``: axis, domain, theme, commune, status, priority, mark,
+late, engaged, active, after_horizon, q; lead for members). A parameter the operation does not
+know, or a value it refuses, answers 400 with a JSON error naming the parameter. Every answer about
+one strategy carries ETag and Last-Modified (``api/conditional.py``). Who reads what:
+``api/access.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from ninja import NinjaAPI, Path, Query, Router
+from ninja.errors import AuthenticationError, ValidationError
+
+from cockpit.forms import CockpitFilterForm
+from indicators.models import Indicator, IndicatorValue
+from projects.models import Project
+from steering.rollups import strategy_rollup
+from strategies.models import Axis, Commune, Domain, Territory
+
+from . import rows, schemas
+from .access import (
+    RateLimited,
+    TokenAuth,
+    Viewer,
+    member_strategy_ids,
+    public_reader,
+    strategy_for,
+    visible_strategies,
+)
+from .conditional import conditional
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+#: The largest id a path or a filter takes (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+PAGING = ("page", "page_size")
+#: The cockpit's filters of projects, as the API names them (the form's fields).
+PROJECT_FILTERS = (
+    "axis",
+    "domain",
+    "theme",
+    "commune",
+    "status",
+    "priority",
+    "mark",
+    "lead",
+    "late",
+    "engaged",
+    "active",
+    "after_horizon",
+    "q",
+)
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+class CockpitApi(NinjaAPI):
+    def get_root_path(self, path_params: dict) -> str:
+        """Under the ``api`` application's namespace (``api/urls.py``)."""
+        return reverse(f"api:{self.urls_namespace}:api-root", kwargs=path_params)
+
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's schema, where each operation reads without a token too (``security`` lists
+        the empty requirement beside the token)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                if "security" in operation and {} not in operation["security"]:
+                    operation["security"].append({})
+        return schema
+
+
+api = CockpitApi(
+    title="Cockpit stratégique territorial",
+    version="1",
+    description=(
+        "Read-only access to the territories' strategies: public strategies without a token, "
+        "a member's strategies with a personal token (`Authorization: Bearer <token>`, created "
+        "on the account page). See docs/API.md."
+    ),
+    urls_namespace="v1",
+    auth=[TokenAuth(), public_reader],
+    # The strict CSP of the site forbids the docs page's scripts from a CDN: the description
+    # is served as JSON only (docs/API.md says how to read it).
+    docs_url=None,
+)
+router = Router()
+
+ERRORS = {400: schemas.ErrorOut, 401: schemas.ErrorOut, 404: schemas.ErrorOut}
+LIMITED = {**ERRORS, 429: schemas.ErrorOut}
+
+
+def responses(page_schema) -> dict:
+    return {200: page_schema, 304: None, **LIMITED}
+
+
+def error(request: HttpRequest, status: int, detail: str, errors=()) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": list(errors)}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for item in exc.errors:
+        location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path")]
+        errors.append({"parameter": ".".join(location) or "?", "message": str(item.get("msg"))})
+    names = ", ".join(item["parameter"] for item in errors)
+    return error(request, 400, gettext("Paramètre invalide : %(names)s") % {"names": names}, errors)
+
+
+@api.exception_handler(BadParameter)
+def bad_parameter(request: HttpRequest, exc: BadParameter) -> HttpResponse:
+    return error(
+        request,
+        400,
+        gettext("Paramètre invalide : %(names)s") % {"names": exc.parameter},
+        [{"parameter": exc.parameter, "message": exc.message}],
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error(request, 401, gettext("Jeton absent, inconnu ou révoqué."))
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error(
+        request,
+        429,
+        gettext("Trop de requêtes : réessayez dans %(seconds)s s.") % {"seconds": exc.retry_after},
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception | None) -> HttpResponse:
+    return error(request, 404, gettext("Introuvable."))
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def check_parameters(request: HttpRequest, allowed: Iterable[str]) -> None:
+    """A query parameter the operation does not read is an error, not silently ignored."""
+    unknown = sorted(set(request.GET) - set(allowed))
+    if unknown:
+        raise BadParameter(unknown[0], gettext("paramètre inconnu de cette opération."))
+
+
+def json(data: dict) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def page_link(request: HttpRequest, page: int | None) -> str | None:
+    if page is None:
+        return None
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def paged(
+    request: HttpRequest,
+    items,
+    page: int,
+    page_size: int,
+    to_rows: Callable[[Sequence], list[dict]],
+) -> dict:
+    """One page of ``items`` (a queryset or a list) as the API's page object."""
+    total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    pages = max(1, math.ceil(total / page_size))
+    if page > pages:
+        raise BadParameter(
+            "page", gettext("la dernière page est la page %(pages)s.") % {"pages": pages}
+        )
+    start = (page - 1) * page_size
+    chunk = list(items[start : start + page_size])
+    return {
+        "count": total,
+        "page": page,
+        "page_size": page_size,
+        "pages": pages,
+        "next": page_link(request, page + 1 if page < pages else None),
+        "previous": page_link(request, page - 1 if page > 1 else None),
+        "results": to_rows(chunk),
+    }
+
+
+def cockpit_filters(strategy, member: bool, values: dict) -> CockpitFilterForm:
+    """The cockpit's filter form bound to the API's parameters; a value it refuses is a 400
+    naming the parameter."""
+    if not member and values.get("lead") is not None:
+        raise BadParameter(
+            "lead", gettext("réservé aux membres (les personnes ne sont pas publiques).")
+        )
+    data = {}
+    for name, value in values.items():
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else str(value)
+    form = CockpitFilterForm(strategy, data)
+    if not member:
+        del form.fields["lead"]
+    if not form.is_valid():
+        name, messages = next(iter(form.errors.items()))
+        raise BadParameter(name, " ".join(str(message) for message in messages))
+    return form
+
+
+def conditional_json(request, strategy, member, build: Callable[[], dict]) -> HttpResponse:
+    return conditional(request, strategy, member, lambda: json(build()))
+
+
+Id = Path(..., ge=1, le=MAX_ID)
+FilterId = Query(None, ge=1, le=MAX_ID)
+PageNumber = Query(1, ge=1, le=10**6, description="The page, from 1.")
+PageSize = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Objects a page, at most 1,000.")
+
+
+# --- Territories and strategies -------------------------------------------------------------
+
+
+@router.get("/territories", response=responses(schemas.TerritoryPage), tags=["territories"])
+def territories(request: HttpRequest, page: int = PageNumber, page_size: int = PageSize):
+    """The territories of the member's strategies and of the public strategies."""
+    check_parameters(request, PAGING)
+    viewer: Viewer = request.auth
+    strategies = visible_strategies(viewer)
+    found = Territory.objects.filter(strategies__in=strategies.values("pk")).distinct()
+    if viewer.is_member:
+        found = Territory.objects.filter(
+            Q(pk__in=found.values("pk")) | Q(memberships__user=viewer.user)
+        ).distinct()
+        if viewer.user.is_superuser:
+            found = Territory.objects.all()
+    found = found.order_by("name", "pk").prefetch_related(
+        Prefetch("communes", queryset=Commune.objects.order_by("name"))
+    )
+    members = member_territory_ids(viewer)
+
+    def to_rows(chunk):
+        return [rows.territory_row(t, t.pk in members, list(t.communes.all())) for t in chunk]
+
+    return json(paged(request, found, page, page_size, to_rows))
+
+
+def member_territory_ids(viewer: Viewer) -> set[int]:
+    if not viewer.is_member:
+        return set()
+    if viewer.user.is_superuser:
+        return set(Territory.objects.values_list("pk", flat=True))
+    return set(viewer.user.memberships.values_list("territory_id", flat=True))
+
+
+@router.get(
+    "/territories/{pk}", response={200: schemas.TerritoryOut, **LIMITED}, tags=["territories"]
+)
+def territory(request: HttpRequest, pk: int = Id):
+    check_parameters(request, ())
+    viewer: Viewer = request.auth
+    members = member_territory_ids(viewer)
+    visible = Territory.objects.filter(
+        Q(pk__in=members) | Q(strategies__in=visible_strategies(viewer).values("pk"))
+    ).distinct()
+    found = get_object_or_404(visible, pk=pk)
+    communes = list(found.communes.order_by("name"))
+    return json(rows.territory_row(found, found.pk in members, communes))
+
+
+@router.get("/strategies", response=responses(schemas.StrategyPage), tags=["strategies"])
+def strategies(
+    request: HttpRequest,
+    territory: int | None = FilterId,
+    page: int = PageNumber,
+    page_size: int = PageSize,
+):
+    """The member's strategies and the public ones, by territory."""
+    check_parameters(request, ("territory", *PAGING))
+    viewer: Viewer = request.auth
+    found = visible_strategies(viewer).select_related("territory")
+    if territory is not None:
+        found = found.filter(territory_id=territory)
+    members = member_strategy_ids(viewer)
+    found = found.order_by("territory__name", "-horizon_year", "title", "pk")
+
+    def to_rows(chunk):
+        return [rows.strategy_row(strategy, strategy.pk in members) for strategy in chunk]
+
+    return json(paged(request, found, page, page_size, to_rows))
+
+
+def open_data_links(request: HttpRequest, strategy) -> dict[str, str] | None:
+    if not strategy.is_public:
+        return None
+    from .opendata import TABLES
+
+    links = {
+        name: request.build_absolute_uri(reverse("api:table", args=[strategy.pk, name]))
+        for name in TABLES
+    }
+    for name, url_name in (
+        ("zip", "api:zip"),
+        ("dcat_jsonld", "api:dcat_jsonld"),
+        ("dcat_rdf", "api:dcat_rdf"),
+    ):
+        links[name] = request.build_absolute_uri(reverse(url_name, args=[strategy.pk]))
+    return links
+
+
+@router.get(
+    "/strategies/{pk}",
+    response={200: schemas.StrategyDetail, 304: None, **LIMITED},
+    tags=["strategies"],
+)
+def strategy_detail(request: HttpRequest, pk: int = Id):
+    """A strategy, its levels in its own words and its figures (as the cockpit counts them)."""
+    check_parameters(request, ())
+    strategy, member = strategy_for(request.auth, pk)
+
+    def build() -> dict:
+        rollup = strategy_rollup(strategy)
+        impl, effect = rollup.implementation, rollup.effect
+        projects = {
+            "total": impl.total,
+            "by_status": dict(impl.statuses),
+            "by_mark": dict(impl.marks),
+            "after_horizon": impl.after_horizon,
+        }
+        if member:
+            projects.update(
+                budget_planned=rows.number(impl.budget_planned),
+                budget_committed=rows.number(impl.budget_committed),
+                budget_spent=rows.number(impl.budget_spent),
+            )
+        return {
+            **rows.strategy_row(strategy, member),
+            "summary": {
+                "projects": projects,
+                "strategic_indicators": {
+                    "total": effect.total,
+                    "by_status": dict(effect.counts),
+                    "mean_attainment": rows.number(effect.mean_attainment),
+                },
+            },
+            "open_data": open_data_links(request, strategy),
+        }
+
+    return conditional_json(request, strategy, member, build)
+
+
+@router.get(
+    "/strategies/{pk}/levels",
+    response={200: list[schemas.LevelOut], 304: None, **LIMITED},
+    tags=["strategies"],
+)
+def levels(request: HttpRequest, pk: int = Id):
+    """The levels of the strategy's cascade and what the strategy calls them."""
+    check_parameters(request, ())
+    strategy, member = strategy_for(request.auth, pk)
+    return conditional(
+        request,
+        strategy,
+        member,
+        lambda: JsonResponse(
+            rows.levels_rows(strategy), safe=False, json_dumps_params={"ensure_ascii": False}
+        ),
+    )
+
+
+# --- The cascade -----------------------------------------------------------------------------
+
+
+@router.get("/strategies/{pk}/axes", response=responses(schemas.AxisPage), tags=["cascade"])
+def axes(request: HttpRequest, pk: int = Id, page: int = PageNumber, page_size: int = PageSize):
+    """The strategy's axes (in its words: ``levels``) with their domains."""
+    check_parameters(request, PAGING)
+    strategy, member = strategy_for(request.auth, pk)
+
+    def build() -> dict:
+        found = Axis.objects.filter(strategy=strategy).order_by("number")
+
+        def to_rows(chunk):
+            domains = defaultdict(list)
+            for domain in Domain.objects.filter(axis__in=chunk).order_by("order", "title", "pk"):
+                domains[domain.axis_id].append(domain)
+            return [rows.axis_row(axis, domains[axis.pk]) for axis in chunk]
+
+        return paged(request, found, page, page_size, to_rows)
+
+    return conditional_json(request, strategy, member, build)
+
+
+@router.get("/strategies/{pk}/measures", response=responses(schemas.MeasurePage), tags=["cascade"])
+def measures(
+    request: HttpRequest,
+    pk: int = Id,
+    axis: int | None = FilterId,
+    domain: int | None = FilterId,
+    theme: int | None = FilterId,
+    q: str | None = Query(None, max_length=100),
+    page: int = PageNumber,
+    page_size: int = PageSize,
+):
+    """The strategy's measures, filtered like the cockpit (axis, domain, theme, free text)."""
+    check_parameters(request, ("axis", "domain", "theme", "q", *PAGING))
+    strategy, member = strategy_for(request.auth, pk)
+
+    def build() -> dict:
+        form = cockpit_filters(strategy, member, {"axis": axis, "domain": domain, "theme": theme})
+        found = form.measures().select_related("axis", "domain")
+        if q:
+            found = found.filter(Q(code__iexact=q) | Q(title__icontains=q))
+        return paged(
+            request,
+            found,
+            page,
+            page_size,
+            lambda chunk: [rows.measure_row(measure, member) for measure in chunk],
+        )
+
+    return conditional_json(request, strategy, member, build)
+
+
+@router.get("/strategies/{pk}/projects", response=responses(schemas.ProjectPage), tags=["projects"])
+def projects(
+    request: HttpRequest,
+    pk: int = Id,
+    axis: int | None = FilterId,
+    domain: int | None = FilterId,
+    theme: int | None = FilterId,
+    commune: int | None = FilterId,
+    status: schemas.ProjectStatus | None = None,
+    priority: int | None = Query(None, ge=1, le=3),
+    mark: schemas.ProjectMark | None = None,
+    lead: str | None = Query(None, max_length=200, description="Members only."),
+    late: bool = False,
+    engaged: bool = False,
+    active: bool = Query(False, description="All but the abandoned ones."),
+    after_horizon: bool = False,
+    q: str | None = Query(None, max_length=100),
+    page: int = PageNumber,
+    page_size: int = PageSize,
+):
+    """The strategy's projects, filtered like the cockpit; budgets and people for members."""
+    check_parameters(request, (*PROJECT_FILTERS, *PAGING))
+    strategy, member = strategy_for(request.auth, pk)
+    values = {
+        "axis": axis,
+        "domain": domain,
+        "theme": theme,
+        "commune": commune,
+        "status": status,
+        "priority": priority,
+        "mark": mark,
+        "lead": lead,
+        "late": late,
+        "engaged": engaged,
+        "active": active,
+        "after_horizon": after_horizon,
+        "q": q,
+    }
+
+    def build() -> dict:
+        form = cockpit_filters(strategy, member, values)
+        found = form.projects(Project.objects.for_strategy(strategy).with_mark())
+        found = found.select_related("axis", "measure").prefetch_related(
+            Prefetch("communes", queryset=Commune.objects.order_by("name"))
+        )
+        currency = strategy.territory.currency
+        return paged(
+            request,
+            found,
+            page,
+            page_size,
+            lambda chunk: [rows.project_row(project, member, currency) for project in chunk],
+        )
+
+    return conditional_json(request, strategy, member, build)
+
+
+@router.get(
+    "/strategies/{pk}/projects/{project_pk}",
+    response={200: schemas.ProjectOut, 304: None, **LIMITED},
+    tags=["projects"],
+)
+def project_detail(request: HttpRequest, pk: int = Id, project_pk: int = Id):
+    check_parameters(request, ())
+    strategy, member = strategy_for(request.auth, pk)
+    found = (
+        Project.objects.for_strategy(strategy)
+        .with_mark()
+        .select_related("axis", "measure")
+        .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name")))
+    )
+    project = get_object_or_404(found, pk=project_pk)
+    return conditional_json(
+        request,
+        strategy,
+        member,
+        lambda: rows.project_row(project, member, strategy.territory.currency),
+    )
+
+
+@router.get(
+    "/strategies/{pk}/indicators", response=responses(schemas.IndicatorPage), tags=["indicators"]
+)
+def indicators(
+    request: HttpRequest,
+    pk: int = Id,
+    axis: int | None = FilterId,
+    level: schemas.IndicatorLevel | None = None,
+    status: schemas.IndicatorStatus | None = None,
+    stale: bool | None = Query(None, description="Only the indicators whose value is (not) stale."),
+    q: str | None = Query(None, max_length=100),
+    page: int = PageNumber,
+    page_size: int = PageSize,
+):
+    """The strategy's indicators with baseline, target, latest value, attainment, status and the
+    age of their data, evaluated today."""
+    check_parameters(request, ("axis", "level", "status", "stale", "q", *PAGING))
+    strategy, member = strategy_for(request.auth, pk)
+
+    def build() -> dict:
+        form = cockpit_filters(strategy, member, {"axis": axis, "q": q})
+        found = form.indicators(Indicator.objects.for_strategy(strategy))
+        if level is not None:
+            found = found.filter(level=level)
+        on = timezone.localdate()
+        evaluated = rows.evaluated_indicators(strategy, on, found)
+        if status is not None:
+            evaluated = [pair for pair in evaluated if pair[1].status == status]
+        if stale is not None:
+            evaluated = [pair for pair in evaluated if pair[1].stale == stale]
+        return paged(
+            request,
+            evaluated,
+            page,
+            page_size,
+            lambda chunk: [rows.indicator_row(i, e, on) for i, e in chunk],
+        )
+
+    return conditional_json(request, strategy, member, build)
+
+
+@router.get(
+    "/strategies/{pk}/indicators/{indicator_pk}",
+    response={200: schemas.IndicatorOut, 304: None, **LIMITED},
+    tags=["indicators"],
+)
+def indicator_detail(request: HttpRequest, pk: int = Id, indicator_pk: int = Id):
+    check_parameters(request, ())
+    strategy, member = strategy_for(request.auth, pk)
+    on = timezone.localdate()
+    found = rows.evaluated_indicators(
+        strategy, on, Indicator.objects.for_strategy(strategy).filter(pk=indicator_pk)
+    )
+    if not found:
+        return not_found(request, None)
+    indicator, evaluation = found[0]
+    return conditional_json(
+        request, strategy, member, lambda: rows.indicator_row(indicator, evaluation, on)
+    )
+
+
+@router.get(
+    "/strategies/{pk}/indicators/{indicator_pk}/values",
+    response=responses(schemas.ValuePage),
+    tags=["indicators"],
+)
+def indicator_values(
+    request: HttpRequest,
+    pk: int = Id,
+    indicator_pk: int = Id,
+    page: int = PageNumber,
+    page_size: int = PageSize,
+):
+    """The indicator's measured values, the latest first."""
+    check_parameters(request, PAGING)
+    strategy, member = strategy_for(request.auth, pk)
+    indicator = get_object_or_404(Indicator.objects.for_strategy(strategy), pk=indicator_pk)
+
+    def build() -> dict:
+        found = IndicatorValue.objects.filter(indicator=indicator).order_by("-date", "-pk")
+        return paged(
+            request,
+            found,
+            page,
+            page_size,
+            lambda chunk: [rows.value_row(value, member) for value in chunk],
+        )
+
+    return conditional_json(request, strategy, member, build)
+
+
+api.add_router("/", router)
