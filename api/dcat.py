@@ -4,7 +4,8 @@
 One catalogue (the territory's, with this strategy's dataset), one dataset (the strategy: title,
 description, publisher, issued, modified, landing page, language, keywords) and one distribution
 per CSV table plus the zip, each with its licence (the strategy's, by its SPDX page), media type,
-format, access and download URL. The dates come from the strategy's history (``api/conditional.py``).
+format, access and download URL. The dates come from the strategy's history
+(``api/conditional.py``).
 """
 
 from __future__ import annotations
