@@ -24,7 +24,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator, IndicatorValue, Status
@@ -216,7 +215,7 @@ def project_columns(strategy: Strategy) -> list[Column]:
         Column("after_horizon", "boolean", gettext("se termine après l'horizon de la stratégie")),
         Column("start_date", "date", gettext("début (AAAA-MM-JJ)")),
         Column("end_date", "date", gettext("fin (AAAA-MM-JJ)")),
-        Column("progress", "integer", gettext("avancement en %")),
+        Column("progress", "integer", gettext("avancement, en pour cent")),
         Column("communes", "text", gettext("communes concernées, séparées par « ; »")),
     ]
 
@@ -327,7 +326,7 @@ def indicator_columns(strategy: Strategy) -> list[Column]:
         Column(
             "attainment",
             "decimal",
-            gettext("atteinte en % du chemin de l'état actuel à l'état visé"),
+            gettext("atteinte : part du chemin de l'état actuel à l'état visé, en pour cent"),
         ),
         Column("status", "text", gettext("statut : %(values)s") % {"values": statuses}),
         Column("status_label", "text", gettext("statut en mots")),
@@ -446,7 +445,6 @@ TABLE_LIST = (
     ),
 )
 TABLES = {table.name: table for table in TABLE_LIST}
-TABLE_TITLE = _("%(strategy)s : %(table)s")
 
 
 def tables_of(strategy: Strategy) -> list[Table]:

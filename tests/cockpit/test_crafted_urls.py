@@ -227,7 +227,8 @@ CHANGELIST_COMMON = (SEARCH_VAR, ORDER_VAR, PAGE_VAR, ALL_VAR, "_to_field", "_ch
 
 #: The query parameters the product's own pages read: the cockpit's, ranking's and scoring grid's
 #: filter forms (checked below), their pagination and opened axis, the triage's ids, the criteria
-#: template page's, the owner's "saved" flag, the login's "next".
+#: template page's, the owner's "saved" flag, the login's "next"; the API's (api/views.py) page
+#: size, territory, indicator level and staleness (its other filters are the cockpit's).
 PAGE_PARAMS = (
     "axis",
     "domain",
@@ -251,6 +252,10 @@ PAGE_PARAMS = (
     "enregistre",
     "next",
     "language",
+    "page_size",
+    "territory",
+    "level",
+    "stale",
 )
 FILTER_FORMS = (CockpitFilterForm, RankingFilterForm, ScoringFilterForm)
 
@@ -341,6 +346,20 @@ def test_every_changelist_filter_is_fuzzed(db):
 def test_every_page_filter_is_fuzzed():
     fields = {name for form in FILTER_FORMS for name in form.base_fields}
     assert fields <= set(PAGE_PARAMS)
+
+
+def test_every_api_parameter_is_fuzzed():
+    from api.views import api
+
+    paths = api.get_openapi_schema()["paths"].values()
+    names = {
+        parameter["name"]
+        for path in paths
+        for operation in path.values()
+        for parameter in operation.get("parameters", ())
+        if parameter["in"] == "query"
+    }
+    assert names and names <= set(PAGE_PARAMS)
 
 
 # --- The URL configuration with ids of the demo -----------------------------------------------
@@ -440,6 +459,9 @@ def id_values(route: str, strategy: Strategy, owner: RoundOwner) -> dict[str, st
         "workshop_pk": Workshop.objects.filter(strategy=strategy).order_by("pk").first().pk,
         "criterion_pk": strategy.criteria.order_by("pk").first().pk,
         "owner_pk": owner.pk,
+        # An API token of the account page (revoked by POST only; another user's is a 404).
+        "token_pk": 1,
+        "table": "projects",
         "kind": "projet",
         "step": "retenir",
         "token": "jeton-inconnu",
