@@ -187,16 +187,29 @@ def paged(
     page: int,
     page_size: int,
     to_rows: Callable[[Sequence], list[dict]],
+    *,
+    by_ids: bool = False,
 ) -> dict:
-    """One page of ``items`` (a queryset or a list) as the API's page object."""
-    total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    """One page of ``items`` (a queryset or a list) as the API's page object; with ``by_ids``,
+    ``to_rows`` reads the page's rows itself from their ids (in order)."""
+    total = len(items) if isinstance(items, list) else items.count()
     pages = max(1, math.ceil(total / page_size))
     if page > pages:
         raise BadParameter(
             "page", gettext("la dernière page est la page %(pages)s.") % {"pages": pages}
         )
     start = (page - 1) * page_size
-    chunk = list(items[start : start + page_size])
+    if isinstance(items, list):
+        chunk = items[start : start + page_size]
+    else:
+        # The page's ids first, from the ordering alone (a deep page skips ids, not whole joined
+        # and annotated rows), then those rows.
+        ids = list(items.values_list("pk", flat=True)[start : start + page_size])
+        if by_ids:
+            chunk = ids
+        else:
+            found = {row.pk: row for row in items.filter(pk__in=ids).order_by()}
+            chunk = [found[pk] for pk in ids]
     return {
         "count": total,
         "page": page,
@@ -485,16 +498,14 @@ def projects(
     def build() -> dict:
         form = cockpit_filters(strategy, member, values)
         found = form.projects(Project.objects.for_strategy(strategy).with_mark())
-        found = found.select_related("axis", "measure").prefetch_related(
-            Prefetch("communes", queryset=Commune.objects.order_by("name"))
-        )
         currency = strategy.territory.currency
         return paged(
             request,
             found,
             page,
             page_size,
-            lambda chunk: [rows.project_row(project, member, currency) for project in chunk],
+            lambda ids: rows.project_rows(strategy, ids, member, currency),
+            by_ids=True,
         )
 
     return conditional_json(request, strategy, member, build)
@@ -508,19 +519,10 @@ def projects(
 def project_detail(request: HttpRequest, pk: int = Id, project_pk: int = Id):
     check_parameters(request, ())
     strategy, member = strategy_for(request.auth, pk)
-    found = (
-        Project.objects.for_strategy(strategy)
-        .with_mark()
-        .select_related("axis", "measure")
-        .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name")))
-    )
-    project = get_object_or_404(found, pk=project_pk)
-    return conditional_json(
-        request,
-        strategy,
-        member,
-        lambda: rows.project_row(project, member, strategy.territory.currency),
-    )
+    found = rows.project_rows(strategy, [project_pk], member, strategy.territory.currency)
+    if not found:
+        raise Http404
+    return conditional_json(request, strategy, member, lambda: found[0])
 
 
 @router.get(
@@ -548,6 +550,15 @@ def indicators(
         if level is not None:
             found = found.filter(level=level)
         on = timezone.localdate()
+
+        def to_rows(ids) -> list[dict]:
+            page_found = rows.evaluated_indicators(strategy, on, found.filter(pk__in=ids))
+            by_id = {indicator.pk: (indicator, evaluation) for indicator, evaluation in page_found}
+            return [rows.indicator_row(*by_id[pk], on) for pk in ids]
+
+        if status is None and stale is None:
+            # Only the page's indicators are evaluated.
+            return paged(request, found, page, page_size, to_rows, by_ids=True)
         evaluated = rows.evaluated_indicators(strategy, on, found)
         if status is not None:
             evaluated = [pair for pair in evaluated if pair[1].status == status]
