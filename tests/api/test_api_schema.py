@@ -6,9 +6,13 @@ runs derandomised with few examples per operation, so the file runs in well unde
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -33,6 +37,20 @@ CHECKS = [
 EXAMPLES = 8
 
 
+@contextmanager
+def connection_kept():
+    """Django's WSGI handler closes the database connection at the start and end of each request;
+    the test's transaction lives on it, so it is kept open, as Django's test client does (which
+    connects the closing again after each of its own requests: no test client call inside)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def served_schema(world, settings):
     settings.API_RATE_LIMIT = 0  # hundreds of requests a minute here
@@ -40,7 +58,9 @@ def served_schema(world, settings):
     document = Client().get("/api/v1/openapi.json")
     assert document.status_code == 200
     assert document["Content-Type"].startswith("application/json")
-    return schemathesis.openapi.from_dict(document.json())
+    schema = schemathesis.openapi.from_dict(document.json())
+    schema.app = get_wsgi_application()
+    return schema
 
 
 def test_the_schema_describes_every_operation_and_the_token(served_schema):
@@ -75,7 +95,7 @@ def ids_of(side) -> dict[str, int]:
 
 def run_operations(schema, *, path_ids: dict | None, headers: dict) -> int:
     """Every operation, ``EXAMPLES`` generated cases each; returns how many were sent."""
-    app = get_wsgi_application()
+    app = schema.app
     sent = 0
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -98,7 +118,8 @@ def run_operations(schema, *, path_ids: dict | None, headers: dict) -> int:
             case.validate_response(response, checks=CHECKS, headers=headers)
             sent += 1
 
-        check()
+        with connection_kept():
+            check()
     return sent
 
 
