@@ -1,4 +1,5 @@
-"""The one field of the code step and of the enrolment's confirmation."""
+"""The one field of the code step and of the enrolment's confirmation; the name of a new API
+token."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,4 +17,12 @@ class CodeForm(forms.Form):
                 "autofocus": True,
             }
         ),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("ex. tableau de bord du canton")}),
     )

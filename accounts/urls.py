@@ -15,5 +15,11 @@ urlpatterns = [
         views.regenerate_recovery_codes,
         name="regenerate_recovery_codes",
     ),
+    path("compte/jetons-api/", views.create_api_token, name="create_api_token"),
+    path(
+        "compte/jetons-api/<int:token_pk>/revoquer/",
+        views.revoke_api_token,
+        name="revoke_api_token",
+    ),
     path("verification/", views.verify, name="verify"),
 ]

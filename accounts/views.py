@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
@@ -19,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import twofactor
-from accounts.forms import CodeForm
+from accounts.forms import ApiTokenForm, CodeForm
+from accounts.models import ApiToken
 from accounts.twofactor import CodeRefused, State
 from strategies.access import can_change_data
 
@@ -34,10 +35,18 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+#: The session key that hands a new API token's secret to the account page, once.
+FRESH_TOKEN_KEY = "accounts:fresh-api-token"
+
+
+@never_cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
+        "api_tokens": ApiToken.objects.for_user(user),
+        "api_token_form": ApiTokenForm(),
+        "fresh_token": request.session.pop(FRESH_TOKEN_KEY, None),
         "memberships": user.memberships.select_related("territory").order_by("territory__name"),
         "has_totp": twofactor.has_totp_device(user),
         "codes_left": twofactor.recovery_codes_left(user),
@@ -129,3 +138,26 @@ def verify(request: HttpRequest) -> HttpResponse:
                 )
             return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+@login_required
+def create_api_token(request: HttpRequest) -> HttpResponse:
+    """A new personal API token; its secret is shown once, on the account page."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Donnez un nom au jeton (100 caractères au plus)."))
+        return redirect(reverse("accounts:account") + "#api")
+    _token, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+    request.session[FRESH_TOKEN_KEY] = raw
+    return redirect(reverse("accounts:account") + "#api")
+
+
+@require_POST
+@login_required
+def revoke_api_token(request: HttpRequest, token_pk: int) -> HttpResponse:
+    """Revoke one of the user's tokens (another user's answers 404)."""
+    token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=token_pk)
+    token.revoke()
+    messages.success(request, gettext("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
+    return redirect(reverse("accounts:account") + "#api")

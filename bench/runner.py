@@ -10,6 +10,7 @@ debug), so that the figures are server time: no network, no browser.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from accounts.models import ApiToken
 from bench.child import build_briefing_alone, build_pack_alone
 from bench.data import BenchStrategy, Scale, build_strategy
 from bench.floor import floor_workbook, strict_floor_workbook
@@ -30,7 +32,7 @@ from bench.timing import Timing, machine, time_call, time_request
 from bench.workbooks import WORKBOOK_CONFIRM, WORKBOOK_PREVIEW, WORKBOOK_ROWS, time_workbook
 from indicators.models import Indicator
 from projects.models import Project
-from strategies.models import Measure
+from strategies.models import Measure, Strategy
 from workshops.models import Workshop
 
 #: Issue 16: a round opened for 500 owners (mails queued), the owner's and the round's pages.
@@ -63,6 +65,13 @@ OPENPYXL_FLOOR = "floor (openpyxl write-only)"
 RATIO = "pack / floor"
 PACK_RSS = "Excel pack, fresh process (peak RSS)"
 IMPORT = "project import (dry run + confirm)"
+#: Issue 22: a list of the JSON API under 200 ms at 10,000 projects; the open-data zip (every
+#: table, 10,000 projects and 100,000 values) streamed under 10 s and 200 MB.
+TARGET_API_LIST = 0.200
+TARGET_OPEN_DATA = 10.0
+TARGET_OPEN_DATA_MEMORY = 200 * 1024 * 1024
+OPEN_DATA_ZIP = "open data: zip (streamed)"
+API_PREFIX = "API: "
 
 
 @dataclass
@@ -112,6 +121,10 @@ def pages(bench: BenchStrategy) -> list[tuple[str, str, str, dict]]:
     )
     workshop = Workshop.objects.filter(strategy=strategy).order_by("-number").first()
     htmx = {"HX-Request": "true"}
+    # The API with a member's personal token (the session of the client plays no part there).
+    token = {"Authorization": f"Bearer {api_token(bench)}"}
+    api = f"/api/v1/strategies/{pk}"
+    last = max(1, math.ceil(Project.objects.for_strategy(strategy).count() / 100))
     cockpit = reverse("cockpit:strategy", args=[pk])
     axis_table = reverse("cockpit:axis_table", args=[pk, axis.pk])
     project_page = reverse("cockpit:project", args=[pk, project.pk])
@@ -143,6 +156,24 @@ def pages(bench: BenchStrategy) -> list[tuple[str, str, str, dict]]:
         ("proposals", reverse("prioritisation:proposals", args=[pk]), "viewer", {}),
         ("workshops", reverse("cockpit:workshops", args=[pk]), "viewer", {}),
         ("workshop page", reverse("cockpit:workshop", args=[pk, workshop.pk]), "viewer", {}),
+        (f"{API_PREFIX}projects list", f"{api}/projects", "viewer", token),
+        (
+            f"{API_PREFIX}projects list, 1,000 a page",
+            f"{api}/projects?page_size=1000",
+            "viewer",
+            token,
+        ),
+        (f"{API_PREFIX}projects list, late", f"{api}/projects?late=on", "viewer", token),
+        (f"{API_PREFIX}projects list, last page", f"{api}/projects?page={last}", "viewer", token),
+        (f"{API_PREFIX}indicators list", f"{api}/indicators", "viewer", token),
+        (
+            f"{API_PREFIX}indicator values list",
+            f"{api}/indicators/{indicator.pk}/values",
+            "viewer",
+            token,
+        ),
+        (f"{API_PREFIX}measures list", f"{api}/measures", "viewer", token),
+        (f"{API_PREFIX}strategy and its figures (not a list)", api, "viewer", token),
         (
             "admin: project list",
             reverse("admin:projects_project_changelist") + f"?strategy__id__exact={pk}",
@@ -156,6 +187,31 @@ def pages(bench: BenchStrategy) -> list[tuple[str, str, str, dict]]:
             {},
         ),
     ]
+
+
+def api_token(bench: BenchStrategy) -> str:
+    """A personal API token of the bench's viewer (a new one each call; the secret is not kept)."""
+    return ApiToken.issue(bench.viewer, "bench")[1]
+
+
+def consume(url: str) -> int:
+    """GET a streamed download and read it to the end; its size in bytes."""
+    response = Client().get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return sum(len(chunk) for chunk in response.streaming_content)
+
+
+def time_open_data(bench: BenchStrategy, *, runs: int) -> Timing:
+    """The open-data zip of the strategy, published for the time of the measure."""
+    strategy = bench.strategy
+    was_public = strategy.is_public
+    Strategy.objects.filter(pk=strategy.pk).update(is_public=True)
+    try:
+        url = reverse("api:zip", args=[strategy.pk])
+        return time_call(lambda: consume(url), runs=runs)
+    finally:
+        Strategy.objects.filter(pk=strategy.pk).update(is_public=was_public)
 
 
 def run_size(
@@ -201,14 +257,18 @@ def measure_pages_and_pack(
     clients = {"viewer": Client(), "editor": Client()}
     clients["viewer"].force_login(bench.viewer)
     clients["editor"].force_login(bench.editor)
-    for name, url, who, headers in pages(bench):
-        report.rows[name] = time_request(
-            clients[who], url, runs=runs, headers=headers, note=display_mode
-        )
+    # Many more API requests than a token's minute allows: the limit is counted, never reached.
+    with override_settings(API_RATE_LIMIT=10**9):
+        for name, url, who, headers in pages(bench):
+            report.rows[name] = time_request(
+                clients[who], url, runs=runs, headers=headers, note=display_mode
+            )
     say(f"  {size} projects: update round")
     report.rows.update(time_rounds(bench.strategy, bench.editor, runs=runs, size=size))
     heavy_runs = max(1, min(runs, 3))
     pack_url = reverse("cockpit:pack", args=[bench.strategy.pk])
+    say(f"  {size} projects: open-data zip")
+    report.rows[OPEN_DATA_ZIP] = time_open_data(bench, runs=heavy_runs)
     say(f"  {size} projects: Excel pack")
     # A large strategy's pack is made by the task worker (jobs/): time the pack itself, in the
     # request, as the worker makes it.
@@ -405,6 +465,7 @@ def verdicts(reports: list[SizeReport]) -> list[str]:
 def page_and_pack_verdicts(largest: SizeReport) -> list[str]:
     lines = []
     lines.extend(page_verdicts(largest))
+    lines.extend(api_verdicts(largest))
     opened = largest.rows.get(ROUND_OPEN)
     if isinstance(opened, Timing):
         lines.append(
@@ -456,7 +517,47 @@ def page_and_pack_verdicts(largest: SizeReport) -> list[str]:
 
 
 #: Rows of the report that are not a page or a fragment.
-NOT_PAGES = (PACK, FLOOR, OPENPYXL_FLOOR, IMPORT, PACK_RSS, *WORKBOOK_ROWS, ROUND_OPEN)
+NOT_PAGES = (
+    PACK,
+    FLOOR,
+    OPENPYXL_FLOOR,
+    IMPORT,
+    PACK_RSS,
+    *WORKBOOK_ROWS,
+    ROUND_OPEN,
+    OPEN_DATA_ZIP,
+)
+
+
+def api_verdicts(largest: SizeReport) -> list[str]:
+    """Issue 22: every API list under 200 ms; the open-data zip under 10 s and 200 MB."""
+    lines = []
+    lists = [
+        (label, timing)
+        for label, timing in largest.rows.items()
+        if label.startswith(API_PREFIX) and " list" in label and isinstance(timing, Timing)
+    ]
+    if lists:
+        slow = [label for label, timing in lists if timing.seconds >= TARGET_API_LIST]
+        slowest = max(timing.seconds for _label, timing in lists)
+        lines.append(
+            _verdict(
+                not slow,
+                f"API lists at {largest.size} projects under {TARGET_API_LIST * 1000:.0f} ms: "
+                f"slowest {slowest * 1000:.0f} ms"
+                + (f" (missed by: {'; '.join(slow)})" if slow else ""),
+            )
+        )
+    zipped = largest.rows.get(OPEN_DATA_ZIP)
+    if isinstance(zipped, Timing):
+        lines.append(
+            _verdict(
+                zipped.seconds < TARGET_OPEN_DATA and zipped.peak < TARGET_OPEN_DATA_MEMORY,
+                f"open-data zip under 10 s and 200 MB: {zipped.seconds:.1f} s, "
+                f"{zipped.peak / 1024 / 1024:.0f} MB (Python allocations)",
+            )
+        )
+    return lines
 
 
 def page_verdicts(largest: SizeReport) -> list[str]:

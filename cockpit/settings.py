@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "reports",
     "demo",
     "accounts",
+    "api",
     "cockpit",
     "guides",
 ]
@@ -455,6 +456,9 @@ ACCOUNT_FAILURE_WINDOW = datetime.timedelta(
     minutes=envint("DJANGO_ACCOUNT_FAILURE_WINDOW_MINUTES", 60)
 )
 LOGIN_RATE_LIMIT = envint("DJANGO_LOGIN_RATE_LIMIT", 30)
+# The JSON API (api/): at most DJANGO_API_RATE_LIMIT requests a minute per personal token (429
+# with Retry-After beyond), counted in the shared cache (api/access.py); 0 turns it off.
+API_RATE_LIMIT = envint("DJANGO_API_RATE_LIMIT", 60)
 
 # Permissions-Policy (cockpit/middleware.py): no page of the cockpit uses a device, a payment or
 # an interest cohort; every feature a browser would otherwise grant a page is refused.

@@ -79,6 +79,9 @@ urlpatterns = [
     path("", include("prioritisation.urls")),
     path("", include("rounds.urls")),
     path("", include("jobs.urls")),
+    # The read-only API and a public strategy's open data (api/, a layer above this one: named
+    # by a string, never imported).
+    path("", include("api.urls")),
     path("", include((cockpit_patterns, "cockpit"))),
 ]
 

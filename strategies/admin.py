@@ -92,7 +92,7 @@ class StrategyAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("territory",)
     form = StrategyAdminForm
     fieldsets = (
-        (None, {"fields": ("territory", "title", "short_name", "phase", "is_public")}),
+        (None, {"fields": ("territory", "title", "short_name", "phase", "is_public", "licence")}),
         (
             _("Niveaux de la stratégie"),
             {

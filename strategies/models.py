@@ -44,6 +44,25 @@ class Currency(models.TextChoices):
         return {"CHF": "CHF", "EUR": "€"}[self.value]
 
 
+class Licence(models.TextChoices):
+    """The licence of a public strategy's open data, by its SPDX identifier (the constraint of
+    ``Strategy`` reads ``.values``)."""
+
+    CC_BY_4_0 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+    CC_BY_SA_4_0 = (
+        "CC-BY-SA-4.0",
+        _("Creative Commons Attribution – Partage dans les mêmes conditions 4.0"),
+    )
+    CC0_1_0 = "CC0-1.0", _("Creative Commons Zéro 1.0 (domaine public)")
+    ETALAB_2_0 = "etalab-2.0", _("Licence Ouverte / Open Licence 2.0 (Etalab)")
+    ODBL_1_0 = "ODbL-1.0", _("Open Database License 1.0 (ODbL)")
+
+    @property
+    def url(self) -> str:
+        """The licence's page in the SPDX list, its identifier on the web."""
+        return f"https://spdx.org/licenses/{self.value}.html"
+
+
 class Territory(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
@@ -266,6 +285,13 @@ class Strategy(models.Model):
         default=False,
         help_text=_("Un cockpit en lecture seule est publié sans connexion."),
     )
+    licence = models.CharField(
+        _("licence des données ouvertes"),
+        max_length=20,
+        choices=Licence.choices,
+        default=Licence.CC_BY_4_0,
+        help_text=_("La licence sous laquelle une stratégie publique publie ses données."),
+    )
     uses_domains = models.BooleanField(
         _("utilise des domaines"),
         default=True,
@@ -320,6 +346,9 @@ class Strategy(models.Model):
                     ]
                 ),
                 name="strategy_phase_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(licence__in=Licence.values), name="strategy_licence_valid"
             ),
         ]
 

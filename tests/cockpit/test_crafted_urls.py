@@ -229,7 +229,8 @@ CHANGELIST_COMMON = (SEARCH_VAR, ORDER_VAR, PAGE_VAR, ALL_VAR, "_to_field", "_ch
 #: filter forms (checked below; the cockpit's are read by its Excel pack and its PDF briefing too,
 #: members' and public, whose routes take no other parameter than ``pk`` and ``workshop_pk``),
 #: their pagination and opened axis, the triage's ids, the criteria template page's, the owner's
-#: "saved" flag, the login's "next".
+#: "saved" flag, the login's "next"; the API's (api/views.py) page size, territory, indicator
+#: level and staleness (its other filters are the cockpit's).
 PAGE_PARAMS = (
     "axis",
     "domain",
@@ -253,6 +254,10 @@ PAGE_PARAMS = (
     "enregistre",
     "next",
     "language",
+    "page_size",
+    "territory",
+    "level",
+    "stale",
 )
 FILTER_FORMS = (CockpitFilterForm, RankingFilterForm, ScoringFilterForm)
 
@@ -343,6 +348,20 @@ def test_every_changelist_filter_is_fuzzed(db):
 def test_every_page_filter_is_fuzzed():
     fields = {name for form in FILTER_FORMS for name in form.base_fields}
     assert fields <= set(PAGE_PARAMS)
+
+
+def test_every_api_parameter_is_fuzzed():
+    from api.views import api
+
+    paths = api.get_openapi_schema()["paths"].values()
+    names = {
+        parameter["name"]
+        for path in paths
+        for operation in path.values()
+        for parameter in operation.get("parameters", ())
+        if parameter["in"] == "query"
+    }
+    assert names and names <= set(PAGE_PARAMS)
 
 
 # --- The URL configuration with ids of the demo -----------------------------------------------
@@ -443,6 +462,9 @@ def id_values(route: str, strategy: Strategy, owner: RoundOwner) -> dict[str, st
         "criterion_pk": strategy.criteria.order_by("pk").first().pk,
         "owner_pk": owner.pk,
         "slug": "commission",  # a help guide (guides/urls.py)
+        # An API token of the account page (revoked by POST only; another user's is a 404).
+        "token_pk": 1,
+        "table": "projects",
         "kind": "projet",
         "step": "retenir",
         "token": "jeton-inconnu",
