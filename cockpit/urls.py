@@ -53,6 +53,11 @@ public_patterns = [
     path("strategies/<int:pk>/", views.public_cockpit, name="strategy"),
     path("strategies/<int:pk>/briefing.pdf", views.public_briefing, name="briefing"),
     path("strategies/<int:pk>/axes/<int:axis_pk>/", views.public_axis, name="axis"),
+    path(
+        "strategies/<int:pk>/axes/<int:axis_pk>/tableau/",
+        views.public_axis_table,
+        name="axis_table",
+    ),
     path("strategies/<int:pk>/mesures/<int:measure_pk>/", views.public_measure, name="measure"),
     path(
         "strategies/<int:pk>/indicateurs/<int:indicator_pk>/",

@@ -18,7 +18,14 @@ from .briefings import public_briefing, strategy_briefing, workshop_briefing
 from .drilldown import indicator_detail, project_detail
 from .exports import strategy_pack, workshop_pack
 from .overviews import communes_matrix, effectiveness_model, timeline
-from .public import public_axis, public_cockpit, public_home, public_indicator, public_measure
+from .public import (
+    public_axis,
+    public_axis_table,
+    public_cockpit,
+    public_home,
+    public_indicator,
+    public_measure,
+)
 from .strategy import axis_detail, axis_table, home, measure_detail, strategy_cockpit
 from .workshops import workshop_detail, workshops
 
@@ -32,6 +39,7 @@ __all__ = [
     "measure_detail",
     "project_detail",
     "public_axis",
+    "public_axis_table",
     "public_briefing",
     "public_cockpit",
     "public_home",

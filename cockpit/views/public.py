@@ -18,7 +18,13 @@ from django.views.decorators.vary import vary_on_headers
 from strategies.models import Strategy
 
 from .drilldown import render_indicator
-from .strategy import render_axis, render_cockpit, render_home, render_measure
+from .strategy import (
+    render_axis,
+    render_axis_table,
+    render_cockpit,
+    render_home,
+    render_measure,
+)
 
 
 def get_public_strategy(pk: int) -> Strategy:
@@ -34,6 +40,12 @@ def public_home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def public_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_cockpit(request, get_public_strategy(pk), public=True)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def public_axis_table(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
+    return render_axis_table(request, get_public_strategy(pk), axis_pk, public=True)
 
 
 @require_safe

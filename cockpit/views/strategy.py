@@ -143,8 +143,11 @@ def table_url_maker(request: HttpRequest, strategy: Strategy):
     """``url(axis, page)``: the URL of a page of an axis's table, with the request's filters."""
     query = filter_query(request)
 
+    # The public instance's URL on a public page ("public:axis_table"), the members' otherwise.
+    namespace = request.resolver_match.namespace if request.resolver_match else None
+
     def url(axis: Axis, page: int) -> str:
-        base = reverse("cockpit:axis_table", args=[strategy.pk, axis.pk])
+        base = reverse("cockpit:axis_table", args=[strategy.pk, axis.pk], current_app=namespace)
         return f"{base}?{query}&page={page}" if query else f"{base}?page={page}"
 
     return url
@@ -170,10 +173,7 @@ def render_cockpit(request: HttpRequest, strategy: Strategy, public: bool = Fals
     filtering = bool(form.filters)
     if redirect := redirect_to_clean_url(request, drop=form.ignored):
         return redirect
-    if public:  # the public cockpit shows every axis open (its tables have no public fragment)
-        axes = filtered_axes(strategy, form, today)
-    else:
-        axes = cockpit_axes(strategy, form, today, table_url_maker(request, strategy))
+    axes = cockpit_axes(strategy, form, today, table_url_maker(request, strategy))
     context = {
         "strategy": strategy,
         "communes": strategy.territory.communes.all(),
@@ -209,13 +209,21 @@ def page_number(request: HttpRequest) -> int:
 @require_GET
 @vary_on_headers("HX-Request")
 def axis_table(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
+    return render_axis_table(request, get_strategy_for_user(request, pk), axis_pk)
+
+
+def render_axis_table(
+    request: HttpRequest, strategy: Strategy, axis_pk: int, public: bool = False
+) -> HttpResponse:
     """One axis's steering table, a page at a time, with the cockpit's filters (GET). htmx gets
     the table (first page) or the rows of a following page, to append; without JavaScript, a
-    page of its own with links to the previous and next pages."""
-    strategy = get_strategy_for_user(request, pk)
+    page of its own with links to the previous and next pages. ``public``: a published
+    strategy's, without what the public cockpit hides (no "Qui ?" column nor filter)."""
     axis = get_in_strategy(Axis.objects.all(), strategy, axis_pk)
     today = timezone.localdate()
     form = CockpitFilterForm(strategy, request.GET or None)
+    if public:
+        del form.fields["lead"]  # people are not shown in public
     url = table_url_maker(request, strategy)
     block = axis_page(
         strategy,
@@ -232,6 +240,7 @@ def axis_table(request: HttpRequest, pk: int, axis_pk: int) -> HttpResponse:
         "form": form,
         "filter_query": filter_query(request, drop=form.ignored),
         "today": today,
+        "public": public,
     }
     if request.htmx:
         template = "cockpit/includes/steering_table.html"
