@@ -28,11 +28,12 @@ from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator, IndicatorValue, Status
 from projects.models import Mark, Project
+from strategies.levels import LevelName
 from strategies.models import Axis, Domain, Licence, Measure, Strategy
 
 from . import dcat
 from .conditional import conditional
-from .rows import evaluated_indicators
+from .rows import PROJECT_VALUES, evaluated_indicators
 
 BOM = "\ufeff"
 #: Rows read from the database at a time, and bytes gathered before a chunk is sent.
@@ -45,6 +46,26 @@ class Column:
     name: str
     kind: str  # integer, decimal, text, date, boolean
     description: str
+
+
+def own_id(name: str, level: LevelName) -> Column:
+    """The stable id of the table's own rows, named by the strategy's level (« projet »)."""
+    return Column(
+        name, "integer", gettext("identifiant stable (%(level)s)") % {"level": level.singular}
+    )
+
+
+def ref_id(name: str, level: LevelName) -> Column:
+    """The id of the row of another level a row belongs to."""
+    return Column(name, "integer", gettext("identifiant (%(level)s)") % {"level": level.singular})
+
+
+def level_number(name: str, level: LevelName) -> Column:
+    return Column(name, "integer", gettext("numéro (%(level)s)") % {"level": level.singular})
+
+
+def level_code(name: str, level: LevelName) -> Column:
+    return Column(name, "text", gettext("code (%(level)s)") % {"level": level.singular})
 
 
 @dataclass(frozen=True)
@@ -99,21 +120,9 @@ def axis_rows(strategy: Strategy) -> Iterator[list]:
 def domain_columns(strategy: Strategy) -> list[Column]:
     levels = strategy.levels
     return [
-        Column(
-            "domain_id",
-            "integer",
-            gettext("identifiant stable (%(level)s)") % {"level": levels.domain.singular},
-        ),
-        Column(
-            "axis_id",
-            "integer",
-            gettext("identifiant (%(level)s)") % {"level": levels.axis.singular},
-        ),
-        Column(
-            "axis_number",
-            "integer",
-            gettext("numéro (%(level)s)") % {"level": levels.axis.singular},
-        ),
+        own_id("domain_id", levels.domain),
+        ref_id("axis_id", levels.axis),
+        level_number("axis_number", levels.axis),
         Column("title", "text", gettext("titre")),
         Column("order", "integer", gettext("ordre")),
     ]
@@ -130,27 +139,11 @@ def domain_rows(strategy: Strategy) -> Iterator[list]:
 def measure_columns(strategy: Strategy) -> list[Column]:
     levels = strategy.levels
     return [
-        Column(
-            "measure_id",
-            "integer",
-            gettext("identifiant stable (%(level)s)") % {"level": levels.measure.singular},
-        ),
+        own_id("measure_id", levels.measure),
         Column("code", "text", gettext("code, unique dans la stratégie")),
-        Column(
-            "axis_id",
-            "integer",
-            gettext("identifiant (%(level)s)") % {"level": levels.axis.singular},
-        ),
-        Column(
-            "axis_number",
-            "integer",
-            gettext("numéro (%(level)s)") % {"level": levels.axis.singular},
-        ),
-        Column(
-            "domain_id",
-            "integer",
-            gettext("identifiant (%(level)s)") % {"level": levels.domain.singular},
-        ),
+        ref_id("axis_id", levels.axis),
+        level_number("axis_number", levels.axis),
+        ref_id("domain_id", levels.domain),
         Column("title", "text", gettext("titre")),
         Column("objective_code", "text", gettext("code de l'objectif opérationnel")),
         Column("operational_objective", "text", gettext("objectif opérationnel")),
@@ -181,31 +174,13 @@ def project_columns(strategy: Strategy) -> list[Column]:
     statuses = ", ".join(f"{s.value} ({s.label})" for s in Project.Status)
     marks = ", ".join(f"{m.value} ({m.label})" for m in Mark)
     return [
-        Column(
-            "project_id",
-            "integer",
-            gettext("identifiant stable (%(level)s)") % {"level": levels.project.singular},
-        ),
+        own_id("project_id", levels.project),
         Column("code", "text", gettext("code, unique dans la stratégie")),
         Column("title", "text", gettext("titre")),
-        Column(
-            "axis_id",
-            "integer",
-            gettext("identifiant (%(level)s)") % {"level": levels.axis.singular},
-        ),
-        Column(
-            "axis_number",
-            "integer",
-            gettext("numéro (%(level)s)") % {"level": levels.axis.singular},
-        ),
-        Column(
-            "measure_id",
-            "integer",
-            gettext("identifiant (%(level)s)") % {"level": levels.measure.singular},
-        ),
-        Column(
-            "measure_code", "text", gettext("code (%(level)s)") % {"level": levels.measure.singular}
-        ),
+        ref_id("axis_id", levels.axis),
+        level_number("axis_number", levels.axis),
+        ref_id("measure_id", levels.measure),
+        level_code("measure_code", levels.measure),
         Column("priority", "integer", gettext("priorité : 1 haute, 2 moyenne, 3 basse")),
         Column("status", "text", gettext("statut : %(values)s") % {"values": statuses}),
         Column("status_label", "text", gettext("statut en mots")),
@@ -232,23 +207,7 @@ def project_rows(strategy: Strategy) -> Iterator[list]:
     found = (
         Project.objects.for_strategy(strategy)
         .with_mark()
-        .values_list(
-            "pk",
-            "code",
-            "title",
-            "axis_id",
-            "axis__number",
-            "measure_id",
-            "measure__code",
-            "priority",
-            "status",
-            "current_mark",
-            "currently_late",
-            "after_horizon",
-            "start_date",
-            "end_date",
-            "progress",
-        )
+        .values_list(*PROJECT_VALUES)  # the public fields, as the API's project rows read them
     )
     for row in found.iterator(chunk_size=CHUNK_ROWS):
         (
@@ -299,19 +258,9 @@ def indicator_columns(strategy: Strategy) -> list[Column]:
         Column("name", "text", gettext("nom")),
         Column("unit", "text", gettext("unité")),
         Column("level", "text", gettext("niveau : strategic (axe) ou operational (mesure)")),
-        Column(
-            "axis_id",
-            "integer",
-            gettext("identifiant (%(level)s)") % {"level": levels.axis.singular},
-        ),
-        Column(
-            "measure_id",
-            "integer",
-            gettext("identifiant (%(level)s)") % {"level": levels.measure.singular},
-        ),
-        Column(
-            "measure_code", "text", gettext("code (%(level)s)") % {"level": levels.measure.singular}
-        ),
+        ref_id("axis_id", levels.axis),
+        ref_id("measure_id", levels.measure),
+        level_code("measure_code", levels.measure),
         Column("direction", "text", gettext("sens : increase, decrease ou range")),
         Column("frequency", "text", gettext("fréquence de mise à jour")),
         Column("baseline_value", "decimal", gettext("état actuel (valeur de départ)")),

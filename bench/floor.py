@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from indicators.models import Indicator, IndicatorValue
 from projects.models import Project
 from reports.project_sheets import project_relations
-from spreadsheets.xlsx import EXCEL_EPOCH
+from spreadsheets.values import EXCEL_EPOCH
 from strategies.models import Measure, Strategy
 
 

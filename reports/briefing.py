@@ -36,6 +36,7 @@ from prioritisation.sheets import pack_ranking
 from projects.models import Mark, Project
 from steering.rollups import Rollup, data_share, strategy_rollup
 from steering.table import AxisBlock
+from steering.templatetags.cockpit_extras import project_mark_value
 from strategies.data_age import NO_NEWS, STALE_SYMBOL, DataShare
 from strategies.models import Strategy
 from strategies.money import format_money
@@ -74,7 +75,7 @@ class ProjectRow:
         project = self.project
         if project.status == Project.Status.BLOCKED:
             return 0
-        if getattr(project, "currently_late", False) or _mark(project) == Mark.LATE:
+        if getattr(project, "currently_late", False) or project_mark_value(project) == Mark.LATE:
             return 1
         return 2 if self.stale else 3
 
@@ -86,7 +87,7 @@ class ProjectRow:
     def text(self) -> str:
         """« p7 ✗ en retard », with « ⏱ sans nouvelles » when stale (the one vocabulary)."""
         project = self.project
-        words = mark_words(_mark(project), project.status, after_horizon_of(project))
+        words = mark_words(project_mark_value(project), project.status, after_horizon_of(project))
         text = f"{project.code} {words}"
         return f"{text} {STALE_SYMBOL} {NO_NEWS}" if self.stale else text
 
@@ -181,11 +182,6 @@ class AxisSection:
     @property
     def rollup(self) -> Rollup | None:
         return self.block.rollup
-
-
-def _mark(project: Project) -> Mark:
-    value = getattr(project, "current_mark", None)
-    return Mark(value) if value else project.mark()
 
 
 def build_briefing(

@@ -24,7 +24,8 @@ from xlsxwriter.utility import xl_range_abs
 
 from indicators.chart_story import STYLES, ChartStory, Reading, chart_story
 from indicators.models import Indicator
-from spreadsheets.xlsx import BAND, NUMBER_FORMAT, TITLE, Book, Sheet, excel_serial, excel_value
+from spreadsheets.values import excel_serial, excel_value
+from spreadsheets.xlsx import BAND, NUMBER_FORMAT, TITLE, Book, Sheet
 from steering.table import AxisBlock
 
 #: A chart spans this many columns of this width (68 pixels each: 884 pixels, which A4 landscape

@@ -10,13 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import Evaluation, Indicator, IndicatorValue
-from spreadsheets.xlsx import (
-    Book,
-    Column,
-    number_or_unknown,
-    percent,
-    write_table,
-)
+from spreadsheets.values import number_or_unknown, percent
+from spreadsheets.xlsx import Book, Column, write_table
 from steering.table import AxisBlock
 from workshops.snapshot import Snapshot
 

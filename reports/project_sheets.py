@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from indicators.models import format_number
 from projects.models import Funding, Mark, Project
-from spreadsheets.xlsx import RED, Book, Column, Table, yes_no
+from spreadsheets.values import yes_no
+from spreadsheets.xlsx import RED, Book, Column, Table
 from steering.table import AxisBlock
 from strategies.models import Strategy
 

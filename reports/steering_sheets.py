@@ -21,21 +21,17 @@ from projects.models import (
     Project,
     agree,
 )
+from spreadsheets.values import LINE_POINTS, number_or_unknown, percent, text_height, text_lines
 from spreadsheets.xlsx import (
     DATE_FORMAT,
     GROUP_COLOUR,
     LABEL,
-    LINE_POINTS,
     TITLE,
     Book,
     Column,
     Look,
     Sheet,
     Table,
-    number_or_unknown,
-    percent,
-    text_height,
-    text_lines,
 )
 from steering.rollups import Rollup
 from steering.table import AxisBlock

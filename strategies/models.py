@@ -22,6 +22,7 @@ from .cascade import (  # also read from here by the apps below the axes
     DerivedStrategyMixin,
     refuse_strategy_change,
 )
+from .choices import Currency, Licence  # also read from here by the API and the tests
 from .data_age import DEFAULT_GRACE_PERCENT, DEFAULT_IRREGULAR_MONTHS, DEFAULT_NO_NEWS_DAYS
 from .levels import Levels, clean_level_names
 
@@ -29,38 +30,6 @@ code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
     _("Un code ne contient ni espace ni accent : lettres, chiffres, point, tiret (ex. m1, p12)."),
 )
-
-
-class Currency(models.TextChoices):
-    """The currency of a territory's budgets and fundings, by its ISO 4217 code (the constraint
-    of ``Territory`` reads ``.values``, which a class nested in it could not give its ``Meta``)."""
-
-    CHF = "CHF", _("franc suisse (CHF)")
-    EUR = "EUR", _("euro (€)")
-
-    @property
-    def symbol(self) -> str:
-        """What follows an amount on the pages: "CHF", "€"."""
-        return {"CHF": "CHF", "EUR": "€"}[self.value]
-
-
-class Licence(models.TextChoices):
-    """The licence of a public strategy's open data, by its SPDX identifier (the constraint of
-    ``Strategy`` reads ``.values``)."""
-
-    CC_BY_4_0 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
-    CC_BY_SA_4_0 = (
-        "CC-BY-SA-4.0",
-        _("Creative Commons Attribution – Partage dans les mêmes conditions 4.0"),
-    )
-    CC0_1_0 = "CC0-1.0", _("Creative Commons Zéro 1.0 (domaine public)")
-    ETALAB_2_0 = "etalab-2.0", _("Licence Ouverte / Open Licence 2.0 (Etalab)")
-    ODBL_1_0 = "ODbL-1.0", _("Open Database License 1.0 (ODbL)")
-
-    @property
-    def url(self) -> str:
-        """The licence's page in the SPDX list, its identifier on the web."""
-        return f"https://spdx.org/licenses/{self.value}.html"
 
 
 class Territory(models.Model):

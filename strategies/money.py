@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
-from .models import Currency
+from .choices import Currency
 
 #: Between an amount and its currency: a no-break space (``&nbsp;`` in the pages).
 NBSP = "\u00a0"

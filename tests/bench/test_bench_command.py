@@ -127,7 +127,8 @@ def test_in_place_refuses_the_users_database_and_writes_nothing(db, monkeypatch)
 
 def test_briefing_targets_are_judged_at_300_and_at_10000_projects():
     from bench.data import Scale
-    from bench.runner import SizeReport, briefing_verdicts
+    from bench.report import briefing_verdicts
+    from bench.runner import SizeReport
 
     reports = [
         SizeReport(100, Scale(100), 0.0, briefing=(1.0, 100 * 1024)),

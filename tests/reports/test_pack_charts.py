@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from indicators.models import Evaluation, Indicator, Status
 from reports.chart_sheet import charts_sheet
-from spreadsheets.xlsx import Book, excel_serial
+from spreadsheets.values import excel_serial
+from spreadsheets.xlsx import Book
 from steering.table import AxisBlock
 from strategies.models import Axis
 from tests.factories import IndicatorFactory, IndicatorValueFactory

@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import translation
 
-from bench import runner, timing
+from bench import report, runner, timing
 from bench.data import build_strategy
 from strategies.models import Territory
 
@@ -158,7 +158,7 @@ class Command(BaseCommand):
             # collected ones (it warns "No directory at: staticfiles/" otherwise).
             warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
             say("## Machine")
-            for line in runner.header_lines():
+            for line in report.header_lines():
                 say(line)
             reports = []
             for size in options["sizes"]:
@@ -185,11 +185,11 @@ class Command(BaseCommand):
             say(f"median of {max(1, min(options['runs'], 3))}; each run from another stack depth;")
             say("max = the slowest run; q = queries)")
             say("")
-            for line in runner.table(reports):
+            for line in report.table(reports):
                 say(line)
             say("")
             say("## Targets")
-            for line in runner.verdicts(reports):
+            for line in report.verdicts(reports):
                 say(line)
             say("")
             say(f"CPU reference after the run: {timing.cpu_reference()}")
