@@ -51,7 +51,9 @@ def build_pack_alone(strategy_pk: int, database_name: str, send) -> None:
 
 def build_briefing_alone(strategy_pk: int, database_name: str, send) -> None:
     """The PDF briefing of the cockpit (no filter) in this fresh process, as the worker makes
-    it: send (peak RSS before, peak RSS after, in KB, the seconds, the PDF's size in bytes)."""
+    it: first the worker's warm-up (``jobs.services.warm_up_worker``, which ``db_worker`` runs
+    when it starts), then the briefing: send (peak RSS before, peak RSS after, in KB, the
+    briefing's seconds, the PDF's size in bytes, the warm-up's seconds)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cockpit.settings")
     import django
 
@@ -65,12 +67,16 @@ def build_briefing_alone(strategy_pk: int, database_name: str, send) -> None:
     from django.http import QueryDict
 
     from cockpit.views.briefings import make_strategy_briefing
+    from jobs.services import warm_up_worker
     from strategies.models import Strategy
 
     translation.activate(settings.LANGUAGE_CODE)
     strategy = Strategy.objects.select_related("territory").get(pk=strategy_pk)
     start = peak_rss()
     begin = time.perf_counter()
+    warm_up_worker()
+    warm_up = time.perf_counter() - begin
+    begin = time.perf_counter()
     content, _name = make_strategy_briefing(strategy, QueryDict())
     seconds = time.perf_counter() - begin
-    send.send((start, peak_rss(), seconds, len(content)))
+    send.send((start, peak_rss(), seconds, len(content), warm_up))

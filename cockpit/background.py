@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.http import QueryDict
 
 from jobs.models import Job
-from jobs.services import JobFailed, Output, Progress, register
+from jobs.services import JobFailed, Output, Progress, register, warm_up
 from reports.briefing import BriefingFailed
+from reports.briefing import warm_up as warm_up_briefing
 from strategies.models import Strategy
 from workshops.models import Workshop
 
@@ -55,3 +56,9 @@ def workshop_briefing(job: Job, progress: Progress) -> Output:
     except BriefingFailed as failure:
         raise JobFailed(str(failure)) from failure
     return Output(name=name, content=content)
+
+
+@warm_up
+def load_weasyprint() -> None:
+    """WeasyPrint's import, its fonts and its default stylesheets (``reports.briefing``)."""
+    warm_up_briefing()

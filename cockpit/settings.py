@@ -81,12 +81,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The apps of the product, from the bottom layer up (README: "Where things live"). ``jobs``
+    # comes before ``django_tasks_db``: its ``db_worker`` warms up the worker, then runs theirs.
+    "spreadsheets",
+    "jobs",
     # Background tasks: Django's Tasks API (django-tasks), the database backend's table and worker.
     "django_tasks",
     "django_tasks_db",
-    # The apps of the product, from the bottom layer up (README: "Where things live").
-    "spreadsheets",
-    "jobs",
     "strategies",
     "projects",
     "indicators",

@@ -395,7 +395,10 @@ class Table:
         self.last_row += 1
         row = self.last_row - 1
         ws = self.sheet.ws
-        write_string, write_number = ws.put_string, ws.put_number
+        if ws.start_row(row):  # constant_memory: each cell's XML made once, as it is written
+            write_string, write_number = ws.fast_string, ws.fast_number
+        else:
+            write_string, write_number = ws.put_string, ws.put_number
         text, blanks, chars = self._text, self._blanks, self._chars
         lines = 1
         # The most frequent types first, each written without excel_value(): text, nothing,

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from jobs.models import Job
+from projects.models import Project
 from reports.briefing import briefing_html
 from strategies.models import Strategy
 from tests.factories import UserFactory
@@ -332,6 +333,72 @@ def test_a_briefing_above_the_full_listing_limit_lists_only_late_blocked_and_sta
         assert not re.search(rf"(?<!\w){project.code}(?!\w)", listed), project.code
     assert "ne sont pas listés (voir le rapport Excel)" in listed
     assert "Annexe : modèle d'efficacité" not in html
+
+
+def todays_html(strategy: Strategy, **options) -> str:
+    from cockpit.forms import CockpitFilterForm
+    from cockpit.views.strategy import filtered_axes
+
+    on = timezone.localdate()
+    axes = filtered_axes(strategy, CockpitFilterForm(strategy), on)
+    return unescape(briefing_html(strategy, on=on, axes=axes, **options))
+
+
+def project_lines(html: str) -> dict[str, str]:
+    """Each project line of the axes, by code, as text (its mark's markup dropped)."""
+    lines = re.findall(r'<p class="project[^"]*">(.*?)</p>', axis_sections(html), re.S)
+    return {line.split(" ", 1)[0]: words(re.sub(r"<[^>]+>", "", line)) for line in lines}
+
+
+def test_each_project_is_a_line_with_the_steering_tables_columns(demo):
+    with translation.override("fr"):
+        html = todays_html(demo)
+    lines = project_lines(html)
+    projects = list(Project.objects.for_strategy(demo))
+    assert set(lines) == {project.code for project in projects}
+    dated = [p for p in projects if p.priority and p.lead and p.start_date and p.end_date]
+    assert dated
+    for project in dated:
+        facts = (
+            f"{project.code} {project.title} · prio {project.priority} · {project.lead} · "
+            f"{project.start_date:%d.%m.%Y} – {project.end_date:%d.%m.%Y} · "
+        )
+        assert lines[project.code].startswith(words(facts)), lines[project.code]
+    key = "Chaque ligne : numéro et titre · priorité · qui · début – fin · état."
+    assert key in html
+
+
+def test_late_blocked_and_stale_projects_come_first_in_their_measure(demo):
+    with translation.override("fr"):
+        html = todays_html(demo)
+    for block in re.findall(r'<div class="measure">(.*?)</div>', axis_sections(html), re.S):
+        classes = re.findall(r'<p class="(project[^"]*)">', block)
+        attention = ["attention" in css for css in classes]
+        assert attention == sorted(attention, reverse=True), classes
+
+
+def test_public_briefing_lines_name_no_one(demo):
+    with translation.override("fr"):
+        html = todays_html(demo, public=True)
+    leads = {str(p.lead) for p in Project.objects.for_strategy(demo) if p.lead}
+    assert leads
+    for line in project_lines(html).values():
+        assert not any(f"· {lead} ·" in line for lead in leads), line
+    assert "Chaque ligne : numéro et titre · priorité · début – fin · état." in html
+
+
+def test_calendar_gives_each_project_code_with_its_marks_symbol_and_their_key(demo):
+    with translation.override("fr"):
+        html = todays_html(demo)
+    calendar = html[html.index('id="annexe-calendrier"') :]
+    calendar = calendar[: calendar.index("</section>")]
+    for word in ("✓ dans les temps", "! à surveiller", "✗ en retard", "✗ bloqué"):
+        assert word in calendar
+    late = Project.objects.for_strategy(demo).filter(status="blocked").first()
+    assert late is not None
+    assert f"{late.code}\xa0✗" in calendar
+    listed = re.findall(r"(?<![\w-])(p\d+)\xa0[✓!✗?–]", calendar)
+    assert len(listed) == len(set(listed)) == Project.objects.for_strategy(demo).count()
 
 
 def test_english_reader_gets_an_english_briefing_in_the_territorys_currency(demo):

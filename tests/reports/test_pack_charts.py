@@ -330,3 +330,44 @@ def test_a_short_span_gets_quarterly_ticks(strategy):
 
     assert chart.x_axis.find("c:numFmt", NS).get("formatCode") == "mm.yyyy"
     assert float(chart.x_axis.find("c:majorUnit", NS).get("val")) == 92
+
+
+def test_a_long_series_caches_one_point_in_so_many_and_refers_to_all_its_rows(member_client, demo):
+    """Excel and LibreOffice redraw a chart from its cells when they open the file; the cache is
+    what a viewer that does not recalculate draws. Above CACHED_POINTS values it is thinned, with
+    the series' first and last points, its count still the range's, and its gaps spanned."""
+    from indicators.models import IndicatorValue
+    from reports.chart_sheet import CACHED_POINTS
+
+    indicator = strategic(demo)[0]
+    indicator.values.all().delete()
+    count = CACHED_POINTS * 2 + 501
+    first = datetime.date(2020, 1, 1)
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=indicator,
+            date=first + datetime.timedelta(days=index),
+            value=Decimal(index % 97),
+        )
+        for index in range(count)
+    )
+    content = member_client.get(reverse("cockpit:pack", args=[demo.pk])).content
+    (chart,) = [c for c in charts_sheet_of(content).charts if c.title.startswith(indicator.code)]
+    measured = chart.named("valeurs mesurées")
+    first_row, last_row = (int(ref.rsplit("$", 1)[1]) for ref in measured.y_ref.split(":"))
+    assert last_row - first_row + 1 == count  # the series refers to every value's row
+    assert CACHED_POINTS // 2 < len(measured.y) <= CACHED_POINTS + 1
+    assert measured.x[0] == excel_serial(first)
+    assert measured.x[-1] == excel_serial(first + datetime.timedelta(days=count - 1))
+    assert measured.y[-1] == float((count - 1) % 97)
+
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    parts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+    xml = next(
+        ElementTree.fromstring(archive.read(name))
+        for name in parts
+        if indicator.code in "".join(ElementTree.fromstring(archive.read(name)).itertext())
+    )
+    counts = {int(c.get("val")) for c in xml.iterfind(".//c:yVal//c:ptCount", NS)}
+    assert count in counts
+    assert xml.find(".//c:dispBlanksAs", NS).get("val") == "span"

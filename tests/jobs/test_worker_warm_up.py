@@ -1,0 +1,37 @@
+"""The worker warms up when it starts (``manage.py db_worker`` is jobs' own, which runs
+``jobs.services.warm_up_worker`` before django-tasks' worker): the first PDF briefing of a worker
+then takes as long as the next ones (docs/BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.management import get_commands
+
+from cockpit.background import load_weasyprint
+from jobs import services
+
+
+def test_manage_py_db_worker_is_the_jobs_command_that_warms_up_first():
+    assert get_commands()["db_worker"] == "jobs"
+
+
+def test_the_briefing_declares_its_warm_up():
+    assert load_weasyprint in services.WARM_UPS
+
+
+def test_warm_up_runs_each_declared_one_and_logs_a_failure_without_stopping(monkeypatch, caplog):
+    called = []
+
+    def failing():
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(services, "WARM_UPS", [failing, lambda: called.append(True)])
+    with caplog.at_level(logging.ERROR, logger="jobs.services"):
+        services.warm_up_worker()
+    assert called == [True]
+    assert "Warming up" in caplog.text and "failing" in caplog.text
+
+
+def test_briefing_warm_up_renders_a_page_in_the_briefings_stylesheet(db):
+    load_weasyprint()  # raises BriefingFailed if WeasyPrint cannot render the page
