@@ -44,14 +44,27 @@ NOTE_HEIGHT = 22
 
 @dataclass(frozen=True)
 class ChartPoint:
-    """A measured value: its marker, and the words of its tooltip."""
+    """A measured value: its marker, and the words of its tooltip (made when read: a chart of a
+    few hundred points shows few of them)."""
 
     x: float
     y: float
     date: datetime.date
     value: Decimal
-    value_label: str  # "1 400 m³/an"
-    label: str  # "1 400 m³/an au 31.12.2023"
+    unit: str = ""
+
+    @property
+    def value_label(self) -> str:
+        """« 1 400 m³/an »."""
+        return f"{format_number(self.value)} {self.unit}".strip()
+
+    @property
+    def label(self) -> str:
+        """« 1 400 m³/an au 31.12.2023 »."""
+        return gettext("%(value)s au %(date)s") % {
+            "value": self.value_label,
+            "date": short_date(self.date),
+        }
 
 
 @dataclass(frozen=True)
@@ -199,24 +212,13 @@ def trend_chart(
         share = (float(number) - y_min) / (y_max - y_min)
         return round(bottom - share * (bottom - values_top), 1)
 
-    def with_unit(number: Decimal) -> str:
-        return f"{format_number(number)} {unit}".strip()
-
     def anchor_at(x: float) -> str:
         if x > right - 80:
             return "end"
         return "start" if x < left + 80 else "middle"
 
     points = tuple(
-        ChartPoint(
-            x=x_of(row.date),
-            y=y_of(row.value),
-            date=row.date,
-            value=row.value,
-            value_label=with_unit(row.value),
-            label=gettext("%(value)s au %(date)s")
-            % {"value": with_unit(row.value), "date": short_date(row.date)},
-        )
+        ChartPoint(x=x_of(row.date), y=y_of(row.value), date=row.date, value=row.value, unit=unit)
         for row in m4_reduce(values, x_of, max(1, int((right - left) // M4_BUCKET_PIXELS)))
     )
 

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,6 +37,7 @@ from indicators.charts import Chart, Reading, trend_chart
 from indicators.models import Evaluation, Indicator, IndicatorValue, format_percent
 from prioritisation.models import Criterion
 from prioritisation.sheets import pack_ranking
+from projects.marks import AMBER, GREEN, GREY, RED
 from projects.models import Mark, Project
 from steering.rollups import Rollup, data_share, strategy_rollup
 from steering.table import AxisBlock
@@ -55,7 +60,7 @@ CHART_WIDTH, CHART_HEIGHT = 480, 190
 #: (pixels of the viewBox, at the chart's font size).
 LEGEND_LINE, LEGEND_SAMPLE, LEGEND_CHAR = 16, 22, 7.4
 #: The rows of the ranking annex (the Excel pack has them all).
-RANKING_ROWS = 50
+RANKING_ROWS = 30
 #: SVG dash patterns of the chart styles' DrawingML dash types (``indicators.chart_story``).
 DASHES = {"solid": "none", "round_dot": "1.5 3", "dash": "8 4", "long_dash_dot": "10 3 2 3"}
 
@@ -268,7 +273,11 @@ def warm_up() -> None:
     symbols = " ".join(mark.text for mark in Mark)
     html = render_to_string(
         "reports/briefing/warm_up.html",
-        {"symbols": f"{symbols} {STALE_SYMBOL} {NO_NEWS}", "language": settings.LANGUAGE_CODE},
+        {
+            "symbols": f"{symbols} {STALE_SYMBOL} {NO_NEWS}",
+            "language": settings.LANGUAGE_CODE,
+            "tone_css": tone_css(),
+        },
     )
     render_pdf(html)
 
@@ -346,6 +355,7 @@ def briefing_html(
         "project_count": project_count,
         "language": get_language() or settings.LANGUAGE_CODE,
         "chart_css": chart_css(),
+        "tone_css": tone_css(),
         "mark_key": mark_key(),
         "no_news": f"{STALE_SYMBOL} {NO_NEWS}",
     }
@@ -551,6 +561,22 @@ def change_counts(changes: list) -> list[tuple[str, int]]:
     for change in changes:
         counts[change.kind] = counts.get(change.kind, 0) + 1
     return [(str(CHANGE_KINDS.get(kind, kind)), count) for kind, count in counts.items()]
+
+
+#: The pages' colour variable of each tone (``static/cockpit/cockpit.css``, ``:root``).
+TONE_VARIABLES = {GREEN: "ok", AMBER: "warning", RED: "ko", GREY: "neutral"}
+
+
+@lru_cache(maxsize=1)
+def tone_css() -> str:
+    """The ``tone-…`` classes of the marks and statuses in the colours the pages give them,
+    read from the pages' stylesheet (where they are defined once)."""
+    text = Path(finders.find("cockpit/cockpit.css")).read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--(\w+):\s*(#[0-9a-fA-F]{3,8})\b", text))
+    return "".join(
+        f".tone-{tone} {{ color: {colours[variable]}; }}"
+        for tone, variable in TONE_VARIABLES.items()
+    )
 
 
 def chart_css() -> str:

@@ -235,11 +235,11 @@ def test_decimals_are_labelled_in_the_active_locale(strategy):
     assert chart.points[0].value_label == "1,25 t"
     assert chart.points[1].value_label == "14\u202f000 t"
 
-    with translation.override("en"):
+    with translation.override("en"):  # the labels are made when the page reads them
         english = trend_chart(indicator, history, on=MIDWAY)
-    assert english.points[0].value_label == "1.25 t"
-    assert english.points[1].label.startswith("14,000 t ")
-    assert english.points[1].label.endswith("01.01.2023")
+        assert english.points[0].value_label == "1.25 t"
+        assert english.points[1].label.startswith("14,000 t ")
+        assert english.points[1].label.endswith("01.01.2023")
 
 
 def test_time_axis_is_labelled_with_plain_years_at_most_ten(strategy):

@@ -401,6 +401,20 @@ def test_calendar_gives_each_project_code_with_its_marks_symbol_and_their_key(de
     assert len(listed) == len(set(listed)) == Project.objects.for_strategy(demo).count()
 
 
+def test_briefing_marks_take_the_colours_of_the_cockpit_pages(demo):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static" / "cockpit" / "cockpit.css").read_text()
+    colour = dict(re.findall(r"--(ok|warning|ko|neutral):\s*(#\w+)", css))
+    with translation.override("fr"):
+        html = todays_html(demo)
+    tones = {"green": "ok", "amber": "warning", "red": "ko", "grey": "neutral"}
+    for tone, variable in tones.items():
+        assert f".tone-{tone} {{ color: {colour[variable]}; }}" in html
+
+
 def test_english_reader_gets_an_english_briefing_in_the_territorys_currency(demo):
     demo.territory.currency = "EUR"
     demo.territory.save()
