@@ -67,44 +67,64 @@ def insert_new_rows(
     """Insert ``instances`` (new rows) and give each its id, like ``bulk_create``."""
     if not instances:
         return
-    if not lean_insert_possible(model, instances, using):
-        model._default_manager.db_manager(using).bulk_create(instances, batch_size=batch_size)
-        return
     connection = connections[using]
-    fields = insertable_fields(model)
-    rows = prepared_rows(fields, instances, connection)
-    if rows is None:  # an expression among the values: Django's way
+    rows = prepared_insert(model, instances, using)
+    if rows is None:
         model._default_manager.db_manager(using).bulk_create(instances, batch_size=batch_size)
         return
+    with connection.cursor() as cursor:
+        ids = run_insert(model, rows, cursor, connection, batch_size=batch_size)
+    give_ids(model, instances, ids, using)
+
+
+def prepared_insert(model: type[models.Model], instances: list[models.Model], using: str):
+    """The rows of ``instances`` as ``run_insert`` writes them, or None when they must go to
+    ``bulk_create`` (a case this does not cover, an expression among the values)."""
+    if not lean_insert_possible(model, instances, using):
+        return None
+    return prepared_rows(insertable_fields(model), instances, connections[using])
+
+
+def run_insert(
+    model: type[models.Model], rows: list[list], cursor, connection, *, batch_size: int
+) -> list[Any]:
+    """Insert the prepared ``rows`` through ``cursor``; their new ids, in order."""
+    fields = insertable_fields(model)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
     pk = quote(model._meta.pk.column)
     ids: list[Any] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = ", ".join(
-                "(%s)::" + field.db_type(connection).split("(")[0] + "[]" for field in fields
+    if connection.vendor == "postgresql":
+        types = ", ".join(
+            "(%s)::" + field.db_type(connection).split("(")[0] + "[]" for field in fields
+        )
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({types}) RETURNING {pk}"
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+            ids.extend(row[0] for row in cursor.fetchall())
+    else:
+        per_statement = max(1, sqlite_parameters(connection) // max(1, len(fields)))
+        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "
+                + ", ".join([placeholder] * len(batch))
+                + f" RETURNING {pk}",
+                [value for row in batch for value in row],
             )
-            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({types}) RETURNING {pk}"
-            for start in range(0, len(rows), batch_size):
-                batch = rows[start : start + batch_size]
-                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
-                ids.extend(row[0] for row in cursor.fetchall())
-        else:
-            per_statement = max(1, sqlite_parameters(connection) // max(1, len(fields)))
-            placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            for start in range(0, len(rows), per_statement):
-                batch = rows[start : start + per_statement]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES "
-                    + ", ".join([placeholder] * len(batch))
-                    + f" RETURNING {pk}",
-                    [value for row in batch for value in row],
-                )
-                ids.extend(row[0] for row in cursor.fetchall())
-    if len(ids) != len(instances):  # pragma: no cover - the database returns one id a row
+            ids.extend(row[0] for row in cursor.fetchall())
+    if len(ids) != len(rows):  # pragma: no cover - the database returns one id a row
         raise RuntimeError("The database did not return an id for each inserted row.")
+    return ids
+
+
+def give_ids(
+    model: type[models.Model], instances: list[models.Model], ids: list[Any], using: str
+) -> None:
+    """Each inserted instance its id, saved on ``using``, as ``bulk_create`` leaves it."""
     attname = model._meta.pk.attname
     for instance, pk_value in zip(instances, ids, strict=True):
         instance.__dict__[attname] = pk_value
