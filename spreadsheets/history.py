@@ -34,18 +34,38 @@ def copy_to_history(
     historical table with a column this does not know gets simple-history's own way instead."""
     if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    history = model.history.model
-    tracked = list(history.tracked_fields)
-    columns = {field.attname for field in history._meta.concrete_fields}
-    if columns != {field.attname for field in tracked} | HISTORY_COLUMNS:
-        history.objects.bulk_history_create(  # pragma: no cover - our history tables qualify
+    connection = connections[using]
+    statements = history_statements(
+        model,
+        [instance.pk for instance in instances],
+        history_type=history_type,
+        user=user,
+        reason=reason,
+        connection=connection,
+    )
+    if statements is None:
+        model.history.model.objects.bulk_history_create(  # pragma: no cover - ours qualify
             instances,
             update=history_type == "~",
             default_user=user,
             default_change_reason=reason,
         )
         return
-    connection = connections[using]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def history_statements(
+    model: type[models.Model], pks: list, *, history_type: str, user, reason: str, connection
+) -> list[tuple[str, list]] | None:
+    """The ``INSERT … SELECT`` statements that copy the rows ``pks`` to their history, or None
+    when the historical table has a column this does not know (simple-history's way then)."""
+    history = model.history.model
+    tracked = list(history.tracked_fields)
+    columns = {field.attname for field in history._meta.concrete_fields}
+    if columns != {field.attname for field in tracked} | HISTORY_COLUMNS:
+        return None
     quote = connection.ops.quote_name
     copied = ", ".join(quote(history._meta.get_field(field.name).column) for field in tracked)
     source = ", ".join(quote(field.column) for field in tracked)
@@ -59,16 +79,18 @@ def copy_to_history(
         history_type,
         getattr(user, "pk", None),
     ]
-    pks = [instance.pk for instance in instances]
     array = connection.vendor == "postgresql"  # one array parameter: three times faster there
     size = 1000 if array else 500  # SQLite takes at most 999 parameters
+    statements = []
     for start in range(0, len(pks), size):
         batch = pks[start : start + size]
         selected = "= ANY(%s)" if array else f"IN ({', '.join(['%s'] * len(batch))})"
-        with connection.cursor() as cursor:
-            cursor.execute(
+        statements.append(
+            (
                 f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {extra}) "
                 f"SELECT {source}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote(model._meta.pk.column)} {selected}",
                 [*stamp, batch] if array else [*stamp, *batch],
             )
+        )
+    return statements

@@ -8,20 +8,27 @@ work, which cost more than the database's own at 100,000 values:
   per column (what ``bulk_create`` does on Django 5.2).
 
 Each value goes through its field's ``pre_save`` and ``get_db_prep_save``, as with
-``bulk_create``; no signal is sent (neither sends any). Any case this does not cover (another
+``bulk_create``, once per distinct value of a column in a batch for the plain values of Django's
+own fields (``prepared_rows``: the 1,000 rows of a batch name a few dates, indicators and sources);
+no signal is sent (neither sends any). Any case this does not cover (another
 database, a model with parents, rows with ids, database defaults or expressions as values, fields
 with their own placeholder, ids converted when read) goes to ``bulk_create``."""
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 from typing import Any
 
 from django.db import connections, models
-from django.db.models import Field
+from django.db.models import DateField, Field
 
 #: Parameters of one SQLite statement when the connection cannot say (SQLite before 3.32).
 SQLITE_PARAMETERS = 999
+#: The kinds of values that Django's own fields prepare for the database from the value alone, so
+#: that equal values are prepared alike (not a datetime: its time zone; not a Decimal or a float,
+#: whose equal values may be written differently: 1.0 and 1.00, 0.0 and -0.0).
+SHARED_KINDS = frozenset({str, int, bool, datetime.date})
 
 
 def insertable_fields(model: type[models.Model]) -> list[Field]:
@@ -60,54 +67,121 @@ def insert_new_rows(
     """Insert ``instances`` (new rows) and give each its id, like ``bulk_create``."""
     if not instances:
         return
-    if not lean_insert_possible(model, instances, using):
+    connection = connections[using]
+    rows = prepared_insert(model, instances, using)
+    if rows is None:
         model._default_manager.db_manager(using).bulk_create(instances, batch_size=batch_size)
         return
-    connection = connections[using]
+    with connection.cursor() as cursor:
+        ids = run_insert(model, rows, cursor, connection, batch_size=batch_size)
+    give_ids(model, instances, ids, using)
+
+
+def prepared_insert(model: type[models.Model], instances: list[models.Model], using: str):
+    """The rows of ``instances`` as ``run_insert`` writes them, or None when they must go to
+    ``bulk_create`` (a case this does not cover, an expression among the values)."""
+    if not lean_insert_possible(model, instances, using):
+        return None
+    return prepared_rows(insertable_fields(model), instances, connections[using])
+
+
+def run_insert(
+    model: type[models.Model], rows: list[list], cursor, connection, *, batch_size: int
+) -> list[Any]:
+    """Insert the prepared ``rows`` through ``cursor``; their new ids, in order."""
     fields = insertable_fields(model)
-    rows = []
-    for instance in instances:
-        row = [
-            field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
-        ]
-        if any(hasattr(value, "as_sql") for value in row):  # an expression: Django's way
-            model._default_manager.db_manager(using).bulk_create(instances, batch_size=batch_size)
-            return
-        rows.append(row)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
     pk = quote(model._meta.pk.column)
     ids: list[Any] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = ", ".join(
-                "(%s)::" + field.db_type(connection).split("(")[0] + "[]" for field in fields
+    if connection.vendor == "postgresql":
+        types = ", ".join(
+            "(%s)::" + field.db_type(connection).split("(")[0] + "[]" for field in fields
+        )
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({types}) RETURNING {pk}"
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+            ids.extend(row[0] for row in cursor.fetchall())
+    else:
+        per_statement = max(1, sqlite_parameters(connection) // max(1, len(fields)))
+        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "
+                + ", ".join([placeholder] * len(batch))
+                + f" RETURNING {pk}",
+                [value for row in batch for value in row],
             )
-            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({types}) RETURNING {pk}"
-            for start in range(0, len(rows), batch_size):
-                batch = rows[start : start + batch_size]
-                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
-                ids.extend(row[0] for row in cursor.fetchall())
-        else:
-            per_statement = max(1, sqlite_parameters(connection) // max(1, len(fields)))
-            placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            for start in range(0, len(rows), per_statement):
-                batch = rows[start : start + per_statement]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES "
-                    + ", ".join([placeholder] * len(batch))
-                    + f" RETURNING {pk}",
-                    [value for row in batch for value in row],
-                )
-                ids.extend(row[0] for row in cursor.fetchall())
-    if len(ids) != len(instances):  # pragma: no cover - the database returns one id a row
+            ids.extend(row[0] for row in cursor.fetchall())
+    if len(ids) != len(rows):  # pragma: no cover - the database returns one id a row
         raise RuntimeError("The database did not return an id for each inserted row.")
+    return ids
+
+
+def give_ids(
+    model: type[models.Model], instances: list[models.Model], ids: list[Any], using: str
+) -> None:
+    """Each inserted instance its id, saved on ``using``, as ``bulk_create`` leaves it."""
     attname = model._meta.pk.attname
     for instance, pk_value in zip(instances, ids, strict=True):
         instance.__dict__[attname] = pk_value
         instance._state.adding = False
         instance._state.db = using
+
+
+def plain_pre_save(field: Field) -> bool:
+    """Whether the field's ``pre_save`` only reads the attribute (no ``auto_now`` and the like)."""
+    pre_save = type(field).pre_save
+    if pre_save is Field.pre_save:
+        return True
+    return (
+        isinstance(field, DateField)
+        and pre_save.__module__ == DateField.pre_save.__module__
+        and not field.auto_now
+        and not field.auto_now_add
+    )
+
+
+def shares_prepared_values(field: Field) -> bool:
+    """Whether equal plain values of the field are prepared alike: one of Django's own fields,
+    whose preparation depends on the value alone (a third-party field might not)."""
+    target = field.target_field if field.is_relation else field
+    return all(type(each).__module__.startswith("django.db.models.") for each in (field, target))
+
+
+def prepared_rows(fields: list[Field], instances: list[models.Model], connection) -> list | None:
+    """Each instance's values as ``bulk_create`` writes them (``pre_save``, then
+    ``get_db_prep_save``), or None when one is an expression. A plain value (``SHARED_KINDS``) of
+    one of Django's own fields is prepared once per distinct value of its column."""
+    plan = [
+        (
+            field,
+            field.attname if plain_pre_save(field) else None,
+            {} if shares_prepared_values(field) else None,
+        )
+        for field in fields
+    ]
+    rows = []
+    for instance in instances:
+        row = []
+        for field, attname, known in plan:
+            value = getattr(instance, attname) if attname else field.pre_save(instance, True)
+            kind = value.__class__
+            if known is not None and kind in SHARED_KINDS:
+                key = (kind, value)
+                prepared = known.get(key, known)
+                if prepared is known:  # the dict itself: not met yet
+                    prepared = known[key] = field.get_db_prep_save(value, connection)
+            else:
+                prepared = field.get_db_prep_save(value, connection)
+                if hasattr(prepared, "as_sql"):
+                    return None
+            row.append(prepared)
+        rows.append(row)
+    return rows
 
 
 def sqlite_parameters(connection) -> int:

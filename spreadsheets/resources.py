@@ -296,30 +296,36 @@ class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resourc
         headers, batch_size = dataset.headers, self._meta.batch_size
         # ``progress(rows_done)``, when the caller set one (a background job's bar).
         progress = getattr(self, "progress", None)
-        for number, values in enumerate(dataset, 1):
-            if progress is not None and number % PROGRESS_ROWS == 0:
-                progress(number)
-            row = dict(zip(headers, values, strict=False))
-            options["row_number"] = number
-            row_result = self.import_row(row, loader, **options)
-            for pending, write in (
-                (self.create_instances, self.bulk_create),
-                (self.update_instances, self.bulk_update),
-            ):
-                if len(pending) == batch_size:
-                    with atomic_if_using_transaction(using_transactions, using=using):
-                        write(using_transactions, dry_run, raise_errors, batch_size, result)
-            result.increment_row_result_total(row_result)
-            if row_result.errors or row_result.validation_error:
-                self.report_bad_row(result, number, row, row_result, collect_failed_rows)
-                if raise_errors:
-                    error = row_result.validation_error or row_result.errors[-1].error
-                    raise exceptions.ImportError(error, number=number, row=row)
-            if row_result.import_type != RowResult.IMPORT_TYPE_SKIP or self._meta.report_skipped:
-                result.append_row_result(row_result)
-        with atomic_if_using_transaction(using_transactions, using=using):
-            self.bulk_create(using_transactions, dry_run, raise_errors, result=result)
-            self.bulk_update(using_transactions, dry_run, raise_errors, result=result)
+        # On PostgreSQL, new rows are written by a thread while the next ones are read.
+        with self.background_writes(using_transactions, dry_run):
+            for number, values in enumerate(dataset, 1):
+                if progress is not None and number % PROGRESS_ROWS == 0:
+                    progress(number)
+                row = dict(zip(headers, values, strict=False))
+                options["row_number"] = number
+                row_result = self.import_row(row, loader, **options)
+                for pending, write in (
+                    (self.create_instances, self.bulk_create),
+                    (self.update_instances, self.bulk_update),
+                ):
+                    if len(pending) == batch_size:
+                        with self.write_transaction(write, using_transactions, using):
+                            write(using_transactions, dry_run, raise_errors, batch_size, result)
+                result.increment_row_result_total(row_result)
+                if row_result.errors or row_result.validation_error:
+                    self.report_bad_row(result, number, row, row_result, collect_failed_rows)
+                    if raise_errors:
+                        error = row_result.validation_error or row_result.errors[-1].error
+                        raise exceptions.ImportError(error, number=number, row=row)
+                if (
+                    row_result.import_type != RowResult.IMPORT_TYPE_SKIP
+                    or self._meta.report_skipped
+                ):
+                    result.append_row_result(row_result)
+            with self.write_transaction(self.bulk_create, using_transactions, using):
+                self.bulk_create(using_transactions, dry_run, raise_errors, result=result)
+                self.bulk_update(using_transactions, dry_run, raise_errors, result=result)
+            self.report_background_failure(result, raise_errors)
         try:
             with atomic_if_using_transaction(using_transactions, using=using):
                 self.after_import(dataset, result, **kwargs)

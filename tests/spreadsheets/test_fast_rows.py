@@ -6,14 +6,22 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.models import Value
 
 from indicators.models import IndicatorValue
+from prioritisation.models import Score
 from projects.models import Project
 from spreadsheets.cells import CellCleaner
-from spreadsheets.inserts import insert_new_rows, lean_insert_possible
+from spreadsheets.inserts import (
+    insert_new_rows,
+    insertable_fields,
+    lean_insert_possible,
+    prepared_rows,
+)
 from spreadsheets.instances import InstanceFactory, forward_foreign_key, set_related
 from spreadsheets.widgets import DateWidget
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, ScoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +69,53 @@ def test_new_rows_are_inserted_with_their_ids_in_batches():
     }
     assert stored == {row.pk: (row.date, row.value, row.source) for row in rows}
     assert all(not row._state.adding and row._state.db == "default" for row in rows)
+
+
+def django_prepared(model, rows):
+    fields = insertable_fields(model)
+    return [
+        [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        for row in rows
+    ]
+
+
+def test_values_are_prepared_as_bulk_create_prepares_them_each_distinct_value_once():
+    indicator = IndicatorFactory()
+    rows = [
+        IndicatorValue(
+            indicator=indicator,
+            date=datetime.date(2025, 1, 1 + day % 2),
+            value=value,
+            source="relevé",
+            comment=str(day % 3),
+        )
+        for day, value in enumerate([Decimal("1.0"), Decimal("1.00"), Decimal("-0"), Decimal(0)])
+    ]
+
+    prepared = prepared_rows(insertable_fields(IndicatorValue), rows, connection)
+
+    assert prepared == django_prepared(IndicatorValue, rows)
+    position = [field.name for field in insertable_fields(IndicatorValue)].index("value")
+    assert [str(row[position]) for row in prepared] == ["1.0", "1.00", "-0", "0"]
+
+
+def test_a_field_set_when_saved_is_prepared_when_saved():
+    score = ScoreFactory.build(comment="")
+    position = [field.name for field in insertable_fields(Score)].index("scored_at")
+    assert score.scored_at is None
+
+    prepared = prepared_rows(insertable_fields(Score), [score], connection)
+
+    assert prepared[0][position] is not None and score.scored_at is not None
+
+
+def test_an_expression_among_the_values_is_left_to_bulk_create():
+    indicator = IndicatorFactory()
+    row = IndicatorValue(
+        indicator=indicator, date=datetime.date(2025, 1, 1), value=Decimal(1), comment=Value("x")
+    )
+
+    assert prepared_rows(insertable_fields(IndicatorValue), [row], connection) is None
 
 
 def test_rows_that_have_ids_go_through_bulk_create():
