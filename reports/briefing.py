@@ -108,6 +108,17 @@ class ProjectRow:
         return " · ".join(parts)
 
     @property
+    def mark(self) -> str:
+        """« ✗ en retard », « ✓ réalisé », with « ⚑ après l'horizon » (the one vocabulary)."""
+        project = self.project
+        return mark_words(project_mark_value(project), project.status, after_horizon_of(project))
+
+    @property
+    def tone(self) -> str:
+        """The mark's colour: the line's edge (``edge-<tone>``, ``tone_css``)."""
+        return project_mark_value(self.project).colour
+
+    @property
     def text(self) -> str:
         """« p7 ✗ en retard », with « ⏱ sans nouvelles » when stale (the one vocabulary)."""
         project = self.project
@@ -569,12 +580,14 @@ TONE_VARIABLES = {GREEN: "ok", AMBER: "warning", RED: "ko", GREY: "neutral"}
 
 @lru_cache(maxsize=1)
 def tone_css() -> str:
-    """The ``tone-…`` classes of the marks and statuses in the colours the pages give them,
-    read from the pages' stylesheet (where they are defined once)."""
+    """The ``tone-…`` classes of the marks and statuses (text) and the ``edge-…`` ones of the
+    project lines (their left edge) in the colours the pages give them, read from the pages'
+    stylesheet (where they are defined once)."""
     text = Path(finders.find("cockpit/cockpit.css")).read_text(encoding="utf-8")
     colours = dict(re.findall(r"--(\w+):\s*(#[0-9a-fA-F]{3,8})\b", text))
     return "".join(
-        f".tone-{tone} {{ color: {colours[variable]}; }}"
+        f".tone-{tone} {{ color: {colours[variable]}; }} "
+        f"p.edge-{tone} {{ border-left-color: {colours[variable]}; }}"
         for tone, variable in TONE_VARIABLES.items()
     )
 

@@ -366,6 +366,12 @@ def test_each_project_is_a_line_with_the_steering_tables_columns(demo):
         assert lines[project.code].startswith(words(facts)), lines[project.code]
     key = "Chaque ligne : numéro et titre · priorité · qui · début – fin · état."
     assert key in html
+    # Each line's left edge takes its mark's colour: red for a blocked project.
+    edge = r'<p class="project edge-(\w+)[^"]*">(p\d+) '
+    edges = {code: tone for tone, code in re.findall(edge, html)}
+    blocked = [p for p in projects if p.status == "blocked"]
+    assert blocked and all(edges[p.code] == "red" for p in blocked)
+    assert "✗ bloqué" in lines[blocked[0].code]
 
 
 def test_late_blocked_and_stale_projects_come_first_in_their_measure(demo):
