@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from django.core.management import get_commands
 
 from cockpit.background import load_weasyprint
 from jobs import services
 
 
-def test_manage_py_db_worker_is_the_jobs_command_that_warms_up_first():
-    assert get_commands()["db_worker"] == "jobs"
+@pytest.mark.parametrize("worker", ["db_worker", "rqworker"])
+def test_manage_py_workers_are_the_jobs_commands_that_warm_up_first(worker):
+    assert get_commands()[worker] == "jobs"
 
 
 def test_the_briefing_declares_its_warm_up():
