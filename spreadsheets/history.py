@@ -16,6 +16,11 @@ HISTORY_COLUMNS = {
 }
 
 
+def has_history(model: type[models.Model]) -> bool:
+    """Whether simple-history keeps the model's history (a domain's, say, it does not)."""
+    return hasattr(model, "history")
+
+
 def copy_to_history(
     model: type[models.Model],
     instances: list[models.Model],
@@ -33,6 +38,8 @@ def copy_to_history(
     already, their records are copied there, one ``INSERT … SELECT`` per thousand rows. A
     historical table with a column this does not know gets simple-history's own way instead."""
     if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    if not has_history(model):
         return
     connection = connections[using]
     statements = history_statements(

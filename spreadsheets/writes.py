@@ -15,7 +15,7 @@ from django.db import connections, models, transaction
 from import_export.utils import atomic_if_using_transaction
 from simple_history.utils import bulk_create_with_history
 
-from spreadsheets.history import copy_to_history, history_statements
+from spreadsheets.history import copy_to_history, has_history, history_statements
 from spreadsheets.inserts import insert_new_rows, prepared_insert
 from spreadsheets.writer import BackgroundWriter
 
@@ -85,7 +85,7 @@ class BulkWriteMixin:
         model = self._meta.model
         using = self.get_db_connection_name()
         history = None
-        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True) and has_history(model):
             history = {"history_type": "+", "user": self.user, "reason": self._change_reason}
             if history_statements(model, [], connection=connections[using], **history) is None:
                 return False  # pragma: no cover - our history tables qualify
