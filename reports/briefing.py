@@ -20,24 +20,18 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from indicators.chart_story import STYLES
 from indicators.charts import Chart, Reading, trend_chart
 from indicators.models import Evaluation, Indicator, IndicatorValue, format_percent
 from prioritisation.models import Criterion
 from prioritisation.sheets import pack_ranking
-from projects.marks import AMBER, GREEN, GREY, RED
 from projects.models import Mark, Project
 from steering.rollups import Rollup, data_share, strategy_rollup
 from steering.table import AxisBlock
@@ -48,6 +42,7 @@ from strategies.money import format_money
 from workshops.models import Decision
 from workshops.snapshot import Snapshot
 
+from .briefing_styles import chart_css, mark_key, tone_css
 from .cells import after_horizon_of, mark_words
 from .pack import Steps, no_cyclic_collection, snapshot_total
 from .steering_sheets import synthesis_columns, synthesis_values
@@ -61,8 +56,6 @@ CHART_WIDTH, CHART_HEIGHT = 480, 190
 LEGEND_LINE, LEGEND_SAMPLE, LEGEND_CHAR = 16, 22, 7.4
 #: The rows of the ranking annex (the Excel pack has them all).
 RANKING_ROWS = 30
-#: SVG dash patterns of the chart styles' DrawingML dash types (``indicators.chart_story``).
-DASHES = {"solid": "none", "round_dot": "1.5 3", "dash": "8 4", "long_dash_dot": "10 3 2 3"}
 
 
 class BriefingFailed(Exception):
@@ -558,12 +551,6 @@ def calendar_quarters(sections: list[AxisSection]) -> list[CalendarQuarter]:
     return [CalendarQuarter(start, projects) for start, projects in by_quarter.items()]
 
 
-def mark_key() -> str:
-    """The symbols of the project marks with their words (« ✓ dans les temps · ! à surveiller ·
-    … »), from the one vocabulary (``projects.marks.Mark``): the key of the calendar's codes."""
-    return " · ".join(f"{mark.symbol} {mark.label}" for mark in Mark)
-
-
 def change_counts(changes: list) -> list[tuple[str, int]]:
     """What changed since the previous workshop, counted by kind (in the pack's words)."""
     from .journal_sheets import CHANGE_KINDS
@@ -572,51 +559,3 @@ def change_counts(changes: list) -> list[tuple[str, int]]:
     for change in changes:
         counts[change.kind] = counts.get(change.kind, 0) + 1
     return [(str(CHANGE_KINDS.get(kind, kind)), count) for kind, count in counts.items()]
-
-
-#: The pages' colour variable of each tone (``static/cockpit/cockpit.css``, ``:root``).
-TONE_VARIABLES = {GREEN: "ok", AMBER: "warning", RED: "ko", GREY: "neutral"}
-
-
-@lru_cache(maxsize=1)
-def tone_css() -> str:
-    """The ``tone-…`` classes of the marks and statuses (text) and the ``edge-…`` ones of the
-    project lines (their left edge) in the colours the pages give them, read from the pages'
-    stylesheet (where they are defined once)."""
-    text = Path(finders.find("cockpit/cockpit.css")).read_text(encoding="utf-8")
-    colours = dict(re.findall(r"--(\w+):\s*(#[0-9a-fA-F]{3,8})\b", text))
-    return "".join(
-        f".tone-{tone} {{ color: {colours[variable]}; }} "
-        f"p.edge-{tone} {{ border-left-color: {colours[variable]}; }}"
-        for tone, variable in TONE_VARIABLES.items()
-    )
-
-
-def chart_css() -> str:
-    """The trend charts' lines as the indicator page and the pack draw them (``STYLES``), for the
-    ``<style>`` inside each SVG (WeasyPrint does not apply the document's CSS to inline SVG)."""
-    lines = []
-    for key, style in STYLES.items():
-        if key == "range":
-            lines.append(
-                f".chart-band{{fill:{style.fill};stroke:{style.colour};"
-                f"stroke-dasharray:{DASHES[style.dash]}}}"
-            )
-            continue
-        name = {"values": "chart-values", "today": "chart-today"}.get(key, f"chart-{key}")
-        lines.append(
-            f".{name}{{fill:none;stroke:{style.colour};stroke-width:{style.width};"
-            f"stroke-dasharray:{DASHES[style.dash]}}}"
-        )
-    values = STYLES["values"].colour
-    lines += [
-        f".chart-point{{fill:{values};stroke:#fff;stroke-width:1}}",
-        f".chart-target-marker{{fill:{STYLES['target'].colour}}}",
-        ".chart-grid line{stroke:#e6e9ed}",
-        ".chart-axis line{stroke:#98a2ad}",
-        "text{font-family:'DejaVu Sans';font-size:13px;fill:#1d2733}",
-        ".tick-x,.tick-y,.chart-unit{fill:#5b6570}",
-        f".chart-label-latest{{font-weight:bold;fill:{values}}}",
-        ".chart-note{fill:#5b6570;font-style:italic}",
-    ]
-    return "".join(lines)

@@ -19,12 +19,9 @@ per row) and made strict enough that a bad file changes nothing:
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -42,6 +39,7 @@ from spreadsheets.existing import BusinessKeyInstanceLoader, ExistingRows
 from spreadsheets.formulas import FormulaWithoutValue
 from spreadsheets.instances import InstanceFactory, forward_foreign_key, set_related
 from spreadsheets.lookups import ScopedLookupWidget
+from spreadsheets.memory import heap_frozen
 from spreadsheets.results import (
     Change,
     Problem,
@@ -59,19 +57,6 @@ logger = logging.getLogger(__name__)
 
 #: Rows between two progress reports of an import (``progress`` attribute of a resource).
 PROGRESS_ROWS = 1000
-
-
-@contextlib.contextmanager
-def heap_frozen() -> Iterator[None]:
-    """The objects alive when an import starts (the application, the rows read) left out of the
-    garbage collector's passes until it ends (``gc.freeze``): its full passes would otherwise go
-    through them again and again while 100,000 rows are imported. Objects made during the import
-    are collected as usual."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 class SpreadsheetResource(ColumnsMixin, ValidationMixin, BulkWriteMixin, resources.ModelResource):
