@@ -216,34 +216,17 @@ def build_briefing(
     strategy: Strategy,
     *,
     on: datetime.date,
-    axes: list[AxisBlock] | None = None,
-    snapshot: Snapshot | None = None,
-    changes: list | None = None,
-    decisions: list | None = None,
-    workshop=None,
-    title: str = "",
-    filters: str = "",
-    public: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    **options,
 ) -> bytes:
-    """The PDF (bytes) of the cockpit at ``on``: today's state for ``axes`` (already filtered, the
-    filters in words in ``filters``) or a past day's ``snapshot``; ``changes`` and ``decisions``
-    for a workshop's. ``public``: without budgets, people, decisions nor comments. Raises
-    ``BriefingFailed`` with a French message when the PDF cannot be made."""
+    """The PDF (bytes) of the cockpit at ``on``, as ``briefing_html`` lays it out (``options``:
+    today's ``axes``, already filtered, with the ``filters`` in words, or a past day's
+    ``snapshot``; a workshop's ``changes`` and ``decisions``; ``public``: without budgets, people,
+    decisions nor comments). Raises ``BriefingFailed`` with a French message when the PDF cannot
+    be made."""
     step = Steps(progress, 4)
     with no_cyclic_collection():
-        html = briefing_html(
-            strategy,
-            on=on,
-            axes=axes,
-            snapshot=snapshot,
-            changes=changes,
-            decisions=decisions,
-            workshop=workshop,
-            title=title,
-            filters=filters,
-            public=public,
-        )
+        html = briefing_html(strategy, on=on, **options)
         step()
         return render_pdf(html, step)
 
