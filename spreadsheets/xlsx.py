@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_range
 
-from .row_worksheet import RowWorksheet
+from .row_worksheet import RowWorksheet, plain_text
 from .values import (  # the cell values and row heights, also read from here by the sheets
     CHARS_PER_WIDTH,
     DEFAULT_WIDTH,
@@ -46,6 +46,9 @@ NUMBER_FORMAT = "#,##0.##"
 
 #: Text starting with one of these could be read as a formula by a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: The first characters of these that a printable text can start with.
+FORMULA_STARTS = "=+-@"
+INFINITY = float("inf")
 
 HEADER_COLOUR = "1F4E79"
 GROUP_COLOUR = "2E75B6"
@@ -371,6 +374,10 @@ class Table:
         self._wraps = body.wraps
         self._chars = [max(1, int(column.width * CHARS_PER_WIDTH)) for column in columns]
         self._filled: dict[tuple[str, str, bool], Format] = {}
+        #: The formats' indexes in the workbook's styles, taken at their first use.
+        self._text_index: int | None = None
+        self._number_xfs: list[int | None] = [None] * len(columns)
+        self._date_xfs: list[int | None] = [None] * len(columns)
         self._header(sheet, columns, header_at)
 
     @staticmethod
@@ -395,14 +402,16 @@ class Table:
         self.last_row += 1
         row = self.last_row - 1
         ws = self.sheet.ws
-        if ws.start_row(row):  # constant_memory: each cell's XML made once, as it is written
-            write_string, write_number = ws.fast_string, ws.fast_number
-        else:
-            write_string, write_number = ws.put_string, ws.put_number
-        text, blanks, chars = self._text, self._blanks, self._chars
+        # constant_memory: the row's cells, where a plain text, a finite number or a date is put
+        # as its XML, made here once (``row_worksheet``); any other cell, and every cell of the
+        # normal mode, takes XlsxWriter's path (``_put_text``, ``_put_other``).
+        cells = ws.row_cells(row)
+        if cells is not None:
+            at, letters = self.last_row, ws.letters(len(values))
+            text_xf, number_xfs, date_xfs = self._text_xf(), self._number_xfs, self._date_xfs
+        blanks, chars = self._blanks, self._chars
         lines = 1
-        # The most frequent types first, each written without excel_value(): text, nothing,
-        # decimals, whole numbers, dates.
+        # The most frequent types first: text, nothing, decimals, whole numbers, dates.
         for column, value in enumerate(values):
             kind = type(value)
             if fills and column + 1 in fills:
@@ -412,46 +421,44 @@ class Table:
             elif kind is str:
                 if not value:  # shown as an empty cell: written as one (its border, its fill)
                     if blanks:
-                        ws.write_blank(row, column, None, text)
+                        ws.write_blank(row, column, None, self._text)
                     continue
-                quoted = False
-                if not value.isprintable():  # a line break, or a character XML cannot hold
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                    quoted = value.startswith(FORMULA_TRIGGERS)
-                    value = line_breaks(value)
-                if quoted or value.startswith(FORMULA_TRIGGERS):
-                    write_string(row, column, value, self._quoted)
+                if cells is not None and plain_text(value) and value[0] not in FORMULA_STARTS:
+                    cells[column] = (
+                        f'<c r="{letters[column]}{at}" s="{text_xf}" t="inlineStr">'
+                        f"<is><t>{value}</t></is></c>"
+                    )
                 else:
-                    write_string(row, column, value, text)
+                    value = self._put_text(row, column, value)
             elif value is None:
                 if blanks:
-                    ws.write_blank(row, column, None, text)
+                    ws.write_blank(row, column, None, self._text)
                 continue
-            elif kind is Decimal:  # written as a double, as Excel stores every number
-                write_number(row, column, float(value), self._formats[column])
-                continue
-            elif kind is int or kind is float:
-                write_number(row, column, value, self._formats[column])
+            elif kind is Decimal or kind is int or kind is float:
+                number = float(value) if kind is Decimal else value  # Excel stores doubles
+                if cells is not None and -INFINITY < number < INFINITY:
+                    xf = number_xfs[column]
+                    if xf is None:
+                        xf = number_xfs[column] = self._formats[column]._get_xf_index()
+                    cells[column] = (
+                        f'<c r="{letters[column]}{at}" s="{xf}"><v>{number:.16G}</v></c>'
+                    )
+                else:
+                    ws.put_number(row, column, number, self._formats[column])
                 continue
             elif kind is datetime.date and value.toordinal() >= MARCH_1900:
                 serial = value.toordinal() - EXCEL_EPOCH
-                write_number(row, column, serial, self._date_formats[column])
+                if cells is not None:
+                    xf = date_xfs[column]
+                    if xf is None:
+                        xf = date_xfs[column] = self._date_formats[column]._get_xf_index()
+                    cells[column] = f'<c r="{letters[column]}{at}" s="{xf}"><v>{serial}</v></c>'
+                else:
+                    ws.put_number(row, column, serial, self._date_formats[column])
                 continue
             else:
-                value = excel_value(value)
-                if isinstance(value, str):
-                    value = line_breaks(value)
-                    write_string(row, column, value, text)
-                elif isinstance(value, datetime.date):
-                    date_format = self._date_formats[column]
-                    serial = excel_serial(value)
-                    if serial is None:
-                        ws.write_datetime(row, column, value, date_format)
-                    else:
-                        write_number(row, column, serial, date_format)
-                    continue
-                else:
-                    write_number(row, column, value, self._formats[column])
+                value = self._put_other(row, column, value)
+                if value is None:
                     continue
             # Text: the row grows with the lines it wraps to.
             if (
@@ -460,9 +467,51 @@ class Table:
                 and column + 1 not in skip_height
             ):
                 lines = max(lines, text_lines(value, self.columns[column].width))
+        if cells:
+            ws.note_columns(row, min(cells), max(cells))
         if lines > 1:
             self.sheet.set_height(self.last_row, lines * LINE_POINTS + 2)
         return self.last_row
+
+    def _text_xf(self) -> int:
+        """The index of the text's format in the workbook's styles (taken at its first use, as
+        XlsxWriter takes it)."""
+        if self._text_index is None:
+            self._text_index = self._text._get_xf_index()
+        return self._text_index
+
+    def _put_text(self, row: int, column: int, value: str) -> str:
+        """A text through XlsxWriter: without the characters XML cannot hold, its line breaks
+        as spreadsheets keep them, quoted if it starts like a formula. Returns the text
+        written."""
+        quoted = False
+        if not value.isprintable():  # a line break, or a character XML cannot hold
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            quoted = value.startswith(FORMULA_TRIGGERS)
+            value = line_breaks(value)
+        quoted = quoted or value.startswith(FORMULA_TRIGGERS)
+        self.sheet.ws.put_string(row, column, value, self._quoted if quoted else self._text)
+        return value
+
+    def _put_other(self, row: int, column: int, value: Any) -> str | None:
+        """Any other value (an aware datetime, a time, a boolean, a date before March 1900…)
+        as ``excel_value`` makes it. Returns the text written, if it is one."""
+        ws = self.sheet.ws
+        value = excel_value(value)
+        if isinstance(value, str):
+            value = line_breaks(value)
+            ws.put_string(row, column, value, self._text)
+            return value
+        if isinstance(value, datetime.date):
+            date_format = self._date_formats[column]
+            serial = excel_serial(value)
+            if serial is None:
+                ws.write_datetime(row, column, value, date_format)
+            else:
+                ws.put_number(row, column, serial, date_format)
+        else:
+            ws.put_number(row, column, value, self._formats[column])
+        return None
 
     def _put_filled(self, row: int, column: int, value: Any, colour: str) -> None:
         """A cell filled with ``colour`` (and otherwise wrapped and bordered), as ``Sheet.put``
