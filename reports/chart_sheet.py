@@ -24,6 +24,7 @@ from xlsxwriter.utility import xl_range_abs
 
 from indicators.chart_story import STYLES, ChartStory, Reading, chart_story
 from indicators.models import Indicator
+from spreadsheets.charts import scatter_chart
 from spreadsheets.values import excel_serial, excel_value
 from spreadsheets.xlsx import BAND, NUMBER_FORMAT, TITLE, Book, Sheet
 from steering.table import AxisBlock
@@ -157,7 +158,7 @@ class Drawing:
 
     def chart(self, story: ChartStory, values_title: str, span: tuple[int, int] | None, rows: list):
         book = self.sheet.book
-        chart = book.workbook.add_chart({"type": "scatter", "subtype": "straight"})
+        chart = scatter_chart(book.workbook, {"subtype": "straight"})
         chart.show_hidden_data()  # the two-point lines are in hidden columns
         time_axis = story.time_axis()
         x_first, x_last = excel_serial(time_axis.first), excel_serial(time_axis.last)
