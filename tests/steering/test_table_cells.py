@@ -6,7 +6,9 @@ from datetime import date
 from django.utils import translation
 
 from projects.models import Mark, Project
+from steering.table import SteeringRow
 from steering.templatetags.cockpit_extras import project_mark, short_date
+from steering.templatetags.steering_rows import project_cells, project_item
 
 
 def annotated(status: str, mark: Mark) -> Project:
@@ -57,3 +59,41 @@ def test_a_missing_date_leaves_the_cell_empty():
 def test_table_dates_follow_another_locale_s_format():
     with translation.override("ja"):
         assert short_date(date(2026, 3, 7)) == "2026/03/07"
+
+
+def crafted_row(public_url: str = "/strategies/1/projets/7/?a=1&b=2") -> SteeringRow:
+    project = annotated(Project.Status.IN_PROGRESS, Mark.LATE)
+    project.code, project.title, project.priority = "p<7>", '<script>alert("x")</script>', 2
+    project.lead = "Commune d'Icogne & partenaires"
+    project.start_date, project.end_date = date(2025, 3, 7), date(2026, 9, 23)
+    return SteeringRow(project=project, project_url=public_url, late_class=" is-late")
+
+
+def test_a_projects_cells_and_item_escape_what_its_people_typed():
+    row = crafted_row()
+    with translation.override("fr"):
+        cells, item = project_cells(row), project_item(row)
+    for html in (cells, item):
+        assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
+        assert "p&lt;7&gt;" in html
+        assert 'href="/strategies/1/projets/7/?a=1&amp;b=2"' in html
+        assert "07.03.2025" in html and "23.09.2026" in html
+    assert "Commune d&#x27;Icogne &amp; partenaires" in cells
+    assert cells.count('class="date is-late"') == 2 and "en retard" in cells
+
+
+def test_a_public_row_names_no_one_and_links_nowhere():
+    row = crafted_row()
+    cells, item = project_cells(row, public=True), project_item(row, public=True)
+    for html in (cells, item):
+        assert "Icogne" not in html and "href" not in html
+
+
+def test_the_narrow_items_date_words_follow_the_active_language():
+    row = crafted_row()
+    with translation.override("fr"):
+        french = project_item(row)
+    with translation.override("en"):
+        english = project_item(row)
+    assert '<span class="visually-hidden">Début </span>' in french
+    assert '<span class="visually-hidden">Start </span>' in english
