@@ -24,13 +24,14 @@ from django.db.models import (
     CharField,
     Exists,
     F,
+    Func,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Length, Lower, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Length, Lower, NullIf
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,9 @@ __all__ = [
 
 #: A project ending within this many days with less than half its progress is flagged "!".
 DUE_SOON_DAYS = 30
+#: Before any news: what ``Project.last_news_expression(never=True)`` gives a project without a
+#: history record or a confirmation.
+NO_NEWS_YET = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 DUE_SOON_PROGRESS = 50
 
 
@@ -105,19 +109,20 @@ class ProjectQuerySet(models.QuerySet):
         days old or more: the strategy's ``no_news_days``, 90 by default), in the same query."""
         on = on or today()
         days = DEFAULT_NO_NEWS_DAYS if days is None else days
-        last_news = Project.last_news_expression()
-        old = Q(last_news_date__lte=on - datetime.timedelta(days=days))
+        # Old news: given before the start (here) of the day after ``on - days``, or never (the
+        # expression's NO_NEWS_YET). The history's subquery is written twice, not nine times.
+        cutoff = timezone.make_aware(
+            datetime.datetime.combine(on - datetime.timedelta(days=days - 1), datetime.time())
+        )
         closed = Q(status__in=CLOSED_STATUSES)
-        return self.annotate(
-            last_news=last_news,
-            last_news_date=TruncDate("last_news"),
-        ).annotate(
+        return self.alias(news_or_never=Project.last_news_expression(never=True)).annotate(
+            last_news=NullIf(F("news_or_never"), Value(NO_NEWS_YET)),
             no_news=Case(
                 When(closed, then=Value(False)),
-                When(Q(last_news__isnull=True) | old, then=Value(True)),
+                When(news_or_never__lt=cutoff, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            )
+            ),
         )
 
     def rollup(self, on: datetime.date | None = None) -> ImplementationRollup:
@@ -450,10 +455,11 @@ class Project(DerivedStrategyMixin):
         return bool(row and row["no_news"])
 
     @staticmethod
-    def last_news_expression() -> Coalesce:
+    def last_news_expression(*, never: bool = False) -> Func:
         """The last time the project gave news, as a subquery of its history: the date of the
         first record of its latest run of records with its current status, progress and dates
-        (its creation when they never changed), or its last confirmation when later."""
+        (its creation when they never changed), or its last confirmation when later; NULL
+        without either, or ``NO_NEWS_YET`` when ``never``."""
         records = Project.history.model.objects
 
         def outer(name: str) -> OuterRef:  # the project, seen from a record of its history
@@ -484,12 +490,11 @@ class Project(DerivedStrategyMixin):
             .values("history_date")[:1]
         )
         changed = Subquery(since, output_field=models.DateTimeField())
-        confirmed = F("confirmed_at")
-        return Coalesce(
-            Greatest(Coalesce(changed, confirmed), Coalesce(confirmed, changed)),
-            changed,
-            confirmed,
-        )
+        none = Value(NO_NEWS_YET, output_field=models.DateTimeField())
+        # The later of the two, either one missing (SQLite's MAX, unlike PostgreSQL's GREATEST,
+        # gives NULL for one NULL): NO_NEWS_YET when both are.
+        latest = Greatest(Coalesce(changed, none), Coalesce(F("confirmed_at"), none))
+        return latest if never else NullIf(latest, none)
 
     @staticmethod
     def mark_expression(on: datetime.date | None = None) -> Case:

@@ -111,3 +111,33 @@ def test_a_list_is_flagged_in_one_query(db, django_assert_num_queries):
         flags = {p.pk: p.no_news for p in Project.objects.for_strategy(strategy).with_news(ON)}
     assert flags[projects[0].pk]
     assert not flags[projects[1].pk]
+
+
+def local(days_before: int, hour: int, minute: int) -> datetime.datetime:
+    day = ON - datetime.timedelta(days=days_before)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def test_the_days_are_counted_in_the_territorys_time_not_utc(project):
+    # 23:59 in Zurich is already the next day in UTC; 00:30 in Zurich is still the day before.
+    project.history.update(history_date=local(90, 23, 59))
+    assert no_news(project)
+    project.history.update(history_date=local(89, 0, 30))
+    assert not no_news(project)
+
+
+def test_a_project_without_any_record_or_confirmation_has_no_news(project):
+    project.history.all().delete()
+
+    row = Project.objects.with_news(ON, 90).get(pk=project.pk)
+
+    assert row.no_news and row.last_news is None
+
+
+def test_the_last_news_is_the_later_of_the_change_and_the_confirmation(project):
+    backdate(project, 200)
+    confirmed = at(20)
+    Project.objects.filter(pk=project.pk).update(confirmed_at=confirmed)
+    assert Project.objects.with_news(ON, 90).get(pk=project.pk).last_news == confirmed
+    saved(project, 5, progress=70)
+    assert Project.objects.with_news(ON, 90).get(pk=project.pk).last_news == at(5)
