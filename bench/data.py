@@ -453,7 +453,9 @@ def _creations(projects: list[Project], editor) -> None:
 
 def _workshops_and_proposals(strategy, axes, today) -> None:
     """Two workshops (the last one 30 days after the first, next week) and ``PROPOSALS``
-    proposals made at the last one: new, retained, set aside."""
+    proposals made at the last one: new, retained, set aside; one in five a « Joker » (no axis),
+    the others spread over the axes from the first, so that every axis has some at every size
+    (the axis page's queries are then the same at every size)."""
     Workshop.objects.bulk_create(
         Workshop(
             strategy=strategy,
@@ -471,7 +473,7 @@ def _workshops_and_proposals(strategy, axes, today) -> None:
         Proposal(
             strategy=strategy,
             workshop=workshop,
-            axis=axes[index % len(axes)] if index % 5 else None,
+            axis=None if index % 5 == 4 else axes[(index - index // 5) % len(axes)],
             title=f"{WORKS[index % len(WORKS)]} {PLACES[index % len(PLACES)]} (proposition)",
             proposed_by=f"Groupe {index % 4 + 1}",
             status=statuses[index % 3],
