@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from bench.management.commands.bench import looks_disposable
-from bench.timing import DEPTH_SPAN, time_call
+from bench.timing import DEPTH_SPAN, Timing, time_call
 from projects.models import Project
 
 
@@ -142,3 +142,42 @@ def test_briefing_targets_are_judged_at_300_and_at_10000_projects():
         "- [x] PDF briefing at 300 projects under 3 s and 300 MB: 2.5 s, 250 MB",
         "- [ ] PDF briefing at 10000 projects under 90 s and 1536 MB: 95.0 s, 900 MB",
     ]
+
+
+def size_reports(counts: dict[str, list[int]], notes: dict[str, list[str]] | None = None):
+    from bench.data import Scale
+    from bench.runner import SizeReport
+
+    reports = []
+    for index, size in enumerate((100, 1000, 10_000)):
+        report = SizeReport(size, Scale(size), 0.0)
+        for label, values in counts.items():
+            note = (notes or {}).get(label, [""] * 3)[index]
+            report.rows[label] = Timing(0.01, values[index], note=note)
+        reports.append(report)
+    return reports
+
+
+def test_a_query_count_that_grows_with_size_fails_the_bench():
+    from bench.report import query_verdicts
+
+    lines = query_verdicts(size_reports({"cockpit": [22, 22, 22], "pack": [26, 40, 300]}))
+
+    assert lines == ["- [ ] queries of pack grow: [26, 40, 300]"]
+
+
+def test_a_count_that_moves_with_the_data_is_listed_apart_and_counts_compare_within_a_mode():
+    from bench.report import query_verdicts
+
+    lines = query_verdicts(
+        size_reports(
+            {"axis table, page 2": [9, 8, 8], "ranking": [12, 11, 12], "cockpit": [23, 22, 22]},
+            notes={"cockpit": ["open", "closed", "closed"]},
+        )
+    )
+
+    assert lines[0] == "- [x] query counts do not grow with size (any page, fragment, pack)"
+    assert lines[1] == (
+        "  - counts that move with the data, not with the size: "
+        "axis table, page 2 [9, 8, 8]; ranking [12, 11, 12]"
+    )
