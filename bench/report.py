@@ -286,8 +286,9 @@ def query_verdicts(reports: list[SizeReport]) -> list[str]:
     lines, varying = [], []
     for label, timing in reports[0].rows.items():
         # An import writes its rows and a round queues one mail (a task row) per owner: their
-        # queries follow the rows by design.
-        if not isinstance(timing, Timing) or label in (IMPORT, *WORKBOOK_ROWS, ROUND_OPEN):
+        # queries follow the rows by design. The workbook's export only reads: it is judged.
+        writes = (IMPORT, WORKBOOK_PREVIEW, WORKBOOK_CONFIRM, ROUND_OPEN)
+        if not isinstance(timing, Timing) or label in writes:
             continue
         counts = [report.rows[label].queries for report in reports]
         # The cockpit loads its tables up to steering.OPEN_PROJECTS projects, their sizes

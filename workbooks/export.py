@@ -59,7 +59,7 @@ def rows_of(kind: str, strategy: Strategy) -> QuerySet:
     if kind == PROJECT:
         return (
             Project.objects.filter(strategy=strategy)
-            .select_related("axis", "measure")
+            .select_related("axis", "measure", "owner")
             .prefetch_related("communes", "themes")
         )
     if kind == INDICATOR:
