@@ -325,8 +325,16 @@ def interleaved_ratios(
 
 def display_mode(content: bytes) -> str:
     """How a page showed a large portfolio (``axes_mode``), or a ranking or a scoring grid
-    "paged" (a page of rows and a link to the next ones)."""
-    return axes_mode(content) or ("paged" if b'<tr class="more no-print">' in content else "")
+    "paged" (a page of rows and a link to the next ones); a ranking's page that reaches its
+    unscored rows says so (it reads them: one query more than a page of scored rows)."""
+    mode = axes_mode(content) or ("paged" if b'<tr class="more no-print">' in content else "")
+    if UNSCORED_ROW in content:
+        mode = f"{mode}, unscored rows" if mode else "unscored rows"
+    return mode
+
+
+#: The rank cell of an unscored row of the ranking (no rank: a dash).
+UNSCORED_ROW = '<td class="num rank">–</td>'.encode()
 
 
 def axes_mode(content: bytes) -> str:

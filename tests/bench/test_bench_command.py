@@ -181,3 +181,13 @@ def test_a_count_that_moves_with_the_data_is_listed_apart_and_counts_compare_wit
         "  - counts that move with the data, not with the size: "
         "axis table, page 2 [9, 8, 8]; ranking [12, 11, 12]"
     )
+
+
+def test_a_ranking_page_reaching_its_unscored_rows_is_told_apart():
+    from bench.runner import display_mode
+
+    scored = b'<tr><td class="num rank">1</td></tr><tr class="more no-print">'
+    unscored = scored + '<tr><td class="num rank">–</td></tr>'.encode()
+
+    assert display_mode(scored) == "paged"
+    assert display_mode(unscored) == "paged, unscored rows"
