@@ -1,6 +1,7 @@
 """The cells the steering table writes once per project: the mark with its word and the dates.
 They are built from small caches, so they must still follow the active language and format."""
 
+import re
 from datetime import date
 
 from django.utils import translation
@@ -8,7 +9,8 @@ from django.utils import translation
 from projects.models import Mark, Project
 from steering.table import SteeringRow
 from steering.templatetags.cockpit_extras import project_mark, short_date
-from steering.templatetags.steering_rows import project_cells, project_item
+from steering.templatetags.steering_rows import project_cells, project_item, steering_cells
+from strategies.models import Measure, Strategy
 
 
 def annotated(status: str, mark: Mark) -> Project:
@@ -97,3 +99,33 @@ def test_the_narrow_items_date_words_follow_the_active_language():
         english = project_item(row)
     assert '<span class="visually-hidden">Début </span>' in french
     assert '<span class="visually-hidden">Start </span>' in english
+
+
+def test_a_measures_cells_span_its_projects_and_escape_what_was_typed():
+    row = crafted_row()
+    row.measure = Measure(code="m<1>", title="Routes & chemins", objective_code="o1")
+    row.measure.operational_objective = 'Relier "les" hameaux'
+    row.measure_rowspan, row.measure_url = 3, "/strategies/1/mesures/4/"
+    strategy = Strategy(title="S")
+
+    with translation.override("fr"):
+        html = steering_cells({}, row, strategy)
+
+    assert '<td class="code group-start" rowspan="3"><a href="/strategies/1/mesures/4/">' in html
+    assert "m&lt;1&gt;" in html and "Routes &amp; chemins" in html
+    assert 'title="Relier &quot;les&quot; hameaux"' in html
+    with translation.override("fr"):
+        assert html.endswith(project_cells(row))
+
+
+def test_a_measure_without_project_says_so_and_a_filler_row_is_one_empty_cell():
+    strategy = Strategy(title="S")
+    empty = SteeringRow(measure=Measure(code="m2", title="Sans projet"), measure_rowspan=1)
+    filler = SteeringRow(filler=True)
+
+    with translation.override("fr"):
+        empty_html = steering_cells({}, empty, strategy)
+        filler_html = steering_cells({}, filler, strategy)
+
+    assert re.search(r'class="group-start empty">[^<]+</td>$', empty_html)
+    assert filler_html.count("<td") == 1 and 'colspan="10"' in filler_html
