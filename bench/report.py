@@ -31,7 +31,8 @@ from bench.runner import (
     SizeReport,
 )
 from bench.timing import Timing, machine
-from bench.workbooks import WORKBOOK_CONFIRM, WORKBOOK_PREVIEW, WORKBOOK_ROWS
+from bench.workbooks import WORKBOOK_CONFIRM, WORKBOOK_EXPORT, WORKBOOK_PREVIEW, WORKBOOK_ROWS
+from workbooks.export import CHUNK
 
 
 def briefing_verdicts(reports: list[SizeReport]) -> list[str]:
@@ -286,8 +287,8 @@ def query_verdicts(reports: list[SizeReport]) -> list[str]:
     lines, varying = [], []
     for label, timing in reports[0].rows.items():
         # An import writes its rows and a round queues one mail (a task row) per owner: their
-        # queries follow the rows by design. The workbook's export only reads: it is judged.
-        writes = (IMPORT, WORKBOOK_PREVIEW, WORKBOOK_CONFIRM, ROUND_OPEN)
+        # queries follow the rows by design. The workbook's export reads by chunks (below).
+        writes = (IMPORT, WORKBOOK_PREVIEW, WORKBOOK_CONFIRM, ROUND_OPEN, WORKBOOK_EXPORT)
         if not isinstance(timing, Timing) or label in writes:
             continue
         counts = [report.rows[label].queries for report in reports]
@@ -304,9 +305,28 @@ def query_verdicts(reports: list[SizeReport]) -> list[str]:
         lines.append(
             _verdict(True, "query counts do not grow with size (any page, fragment, pack)")
         )
+    lines.extend(export_query_verdict(reports))
     if varying:
         lines.append("  - counts that move with the data, not with the size: " + "; ".join(varying))
     return lines
+
+
+def export_query_verdict(reports: list[SizeReport]) -> list[str]:
+    """The strategy workbook's export reads its large sheets ``CHUNK`` rows at a time, each
+    chunk with its relations (three queries): its count may grow by that, never by a row."""
+    timings = [report.rows.get(WORKBOOK_EXPORT) for report in reports]
+    if not all(isinstance(timing, Timing) for timing in timings):
+        return []
+    counts = [timing.queries for timing in timings]
+    largest = reports[-1].size
+    allowed = counts[0] + 3 * -(-largest // CHUNK)
+    return [
+        _verdict(
+            counts[-1] <= allowed,
+            f"strategy workbook export reads by chunks of {CHUNK:,} rows, not a query a row: "
+            f"{counts} queries (at most {allowed} at {largest} projects)",
+        )
+    ]
 
 
 def _verdict(met: bool, text: str) -> str:

@@ -191,3 +191,14 @@ def test_a_ranking_page_reaching_its_unscored_rows_is_told_apart():
 
     assert display_mode(scored) == "paged"
     assert display_mode(unscored) == "paged, unscored rows"
+
+
+def test_the_workbook_export_may_read_by_chunks_but_not_a_query_a_row():
+    from bench.report import query_verdicts
+    from bench.workbooks import WORKBOOK_EXPORT
+
+    chunked = query_verdicts(size_reports({WORKBOOK_EXPORT: [9, 9, 17]}))
+    per_row = query_verdicts(size_reports({WORKBOOK_EXPORT: [109, 1009, 10009]}))
+
+    assert chunked[1].startswith("- [x] strategy workbook export reads by chunks")
+    assert per_row[1].startswith("- [ ] strategy workbook export reads by chunks")
