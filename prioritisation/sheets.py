@@ -26,8 +26,9 @@ from prioritisation.models import JOKER_LABEL, Criterion, Proposal, with_weighte
 from prioritisation.ranking import HIGH_PRIORITY_LOW_SCORE, Ranking, build_ranking
 from prioritisation.scoring import WeightedScore
 from projects.models import Project
+from spreadsheets.tables import Table
 from spreadsheets.values import text_height, yes_no
-from spreadsheets.xlsx import AMBER, GREEN, GREY, LABEL, RED, Book, Column, Look, Sheet, Table
+from spreadsheets.xlsx import AMBER, GREEN, GREY, LABEL, RED, Book, Column, Look, Sheet
 from steering.table import AxisBlock
 from strategies.models import Axis, Strategy
 

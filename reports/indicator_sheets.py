@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import Evaluation, Indicator, IndicatorValue
+from spreadsheets.tables import write_table
 from spreadsheets.values import number_or_unknown, percent
-from spreadsheets.xlsx import Book, Column, write_table
+from spreadsheets.xlsx import Book, Column
 from steering.table import AxisBlock
 from workshops.snapshot import Snapshot
 

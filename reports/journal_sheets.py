@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from spreadsheets.tables import write_table
 from spreadsheets.values import yes_no
-from spreadsheets.xlsx import RED, Book, Column, write_table
+from spreadsheets.xlsx import RED, Book, Column
 
 #: What the kinds of change of ``cockpit.changes`` say in the pack (other kinds are shown as is).
 CHANGE_KINDS = {

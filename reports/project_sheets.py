@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from indicators.models import format_number
 from projects.models import Funding, Mark, Project
+from spreadsheets.tables import Table
 from spreadsheets.values import yes_no
-from spreadsheets.xlsx import RED, Book, Column, Table
+from spreadsheets.xlsx import RED, Book, Column
 from steering.table import AxisBlock
 from strategies.models import Strategy
 

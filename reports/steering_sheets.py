@@ -21,6 +21,7 @@ from projects.models import (
     Project,
     agree,
 )
+from spreadsheets.tables import Table
 from spreadsheets.values import LINE_POINTS, number_or_unknown, percent, text_height, text_lines
 from spreadsheets.xlsx import (
     DATE_FORMAT,
@@ -31,7 +32,6 @@ from spreadsheets.xlsx import (
     Column,
     Look,
     Sheet,
-    Table,
 )
 from steering.rollups import Rollup
 from steering.table import AxisBlock

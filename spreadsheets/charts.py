@@ -1,8 +1,8 @@
 """``scatter_chart``: XlsxWriter's scatter chart, whose numbers' caches (the points a viewer draws
 before it reads the cells) are written in one piece instead of three XML calls a point: the very
-XML XlsxWriter writes, byte for byte (``tests/spreadsheets/test_scatter_chart_caches.py``). It depends on
-XlsxWriter's internals (3.3.1, pinned in uv.lock), as ``row_worksheet`` does: an upgrade that
-changes them fails that test.
+XML XlsxWriter writes, byte for byte (``tests/spreadsheets/test_scatter_chart_caches.py``). It
+depends on XlsxWriter's internals (3.3.1, pinned in uv.lock), as ``row_worksheet`` does: an
+upgrade that changes them fails that test.
 """
 
 from __future__ import annotations

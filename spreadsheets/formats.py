@@ -30,7 +30,8 @@ from import_export.formats.base_formats import Format
 
 from spreadsheets import uploads
 from spreadsheets.reader import SheetRows, read_spreadsheet
-from spreadsheets.xlsx import DATE_FORMAT, FORMULA_TRIGGERS, PLAIN, Book, Column, write_table
+from spreadsheets.tables import write_table
+from spreadsheets.xlsx import DATE_FORMAT, FORMULA_TRIGGERS, PLAIN, Book, Column
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Cell formats of the export, by the kind of column (``ColumnsMixin.column_kind``); numbers of

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from spreadsheets.columns import TemplateColumn
 from spreadsheets.formats import export_columns
-from spreadsheets.xlsx import LABEL, PLAIN, TITLE, Book, Column, Look, write_table
+from spreadsheets.tables import write_table
+from spreadsheets.xlsx import LABEL, PLAIN, TITLE, Book, Column, Look
 
 #: The explanation sheet's text, wrapped in its columns.
 WRAPPED = Look(border=False)

@@ -25,8 +25,9 @@ from indicators.models import Indicator, IndicatorValue
 from projects.models import Project
 from spreadsheets.formats import export_columns
 from spreadsheets.lookups import ScopedLookupWidget
+from spreadsheets.tables import Table
 from spreadsheets.widgets import ChoiceWidget
-from spreadsheets.xlsx import PLAIN, Book, Sheet, Table
+from spreadsheets.xlsx import PLAIN, Book, Sheet
 from strategies.levels import AXIS, DOMAIN, FEMININE, MASCULINE, MEASURE, PROJECT
 from strategies.models import Axis, Domain, Measure, Strategy
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from spreadsheets.tables import write_table
 from spreadsheets.template import WRAPPED
-from spreadsheets.xlsx import PLAIN, TITLE, Book, Column, write_table
+from spreadsheets.xlsx import PLAIN, TITLE, Book, Column
 from strategies.models import Strategy
 
 from .sheets import GUIDE_TITLE, STRATEGY_TITLE, SheetSpec, french_names

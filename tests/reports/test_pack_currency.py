@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from spreadsheets.xlsx import Book, Column, Table, money_format
+from spreadsheets.tables import Table
+from spreadsheets.xlsx import Book, Column, money_format
 from strategies.models import Currency, Membership, Strategy
 from tests.currencies import strategy_in
 from tests.factories import MembershipFactory

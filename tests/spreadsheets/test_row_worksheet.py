@@ -13,7 +13,8 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from spreadsheets.row_worksheet import RowWorksheet
-from spreadsheets.xlsx import GREEN, Book, Column, Table
+from spreadsheets.tables import Table
+from spreadsheets.xlsx import GREEN, Book, Column
 
 TEXTS = [
     "plain",
