@@ -11,7 +11,6 @@ import html
 from functools import lru_cache
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -23,27 +22,22 @@ from .cockpit_extras import project_mark, short_date
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def steering_cells(context, row: SteeringRow, strategy: Strategy, public: bool = False) -> str:
+@register.simple_tag
+def steering_cells(
+    row: SteeringRow, strategy: Strategy, public: bool = False, public_url: str = ""
+) -> str:
     """The cells of a row of the table after its indicator's: a filler's one empty cell, or the
     measure's three cells on its first row (spanning its projects' rows), then the project's
-    (``project_cells``) or the level's « none » when the measure has no project."""
+    (``project_cells``) or the level's « none » when the measure has no project. A public row
+    links its measure to ``public_url`` (reversed by ``{% url %}`` in the public cockpit's
+    namespace)."""
     if row.filler:
         span = (9 if public else 10) if strategy.uses_measures else (6 if public else 7)
         return mark_safe(f'<td colspan="{span}" class="group-start"></td>')
     cells = ""
     if row.measure:
         measure, span = row.measure, row.measure_rowspan
-        if public:  # as {% url %} reverses it: in the public cockpit's namespace
-            url = escape(
-                reverse(
-                    "cockpit:measure",
-                    args=[strategy.pk, measure.pk],
-                    current_app=current_app(context),
-                )
-            )
-        else:
-            url = escape(row.measure_url)
+        url = escape(public_url if public else row.measure_url)
         objective = escape(measure.operational_objective)
         cells = (
             f'<td class="code group-start" rowspan="{span}"><a href="{url}">'
@@ -114,18 +108,6 @@ def project_item(row: SteeringRow, public: bool = False) -> str:
 def _date_words(_language: str) -> tuple[str, str]:
     """« Début » and « Fin » in the active language, escaped (once per language)."""
     return escape(gettext("Début")), escape(gettext("Fin"))
-
-
-def current_app(context) -> str | None:
-    """The namespace ``{% url %}`` reverses in: the request's ``current_app``, else the one it
-    was resolved in (the public cockpit's pages are an instance of the cockpit's)."""
-    request = context.get("request")
-    if request is None:
-        return None
-    app = getattr(request, "current_app", None)
-    if app is None and request.resolver_match is not None:
-        app = request.resolver_match.namespace
-    return app
 
 
 def escape(value) -> str:

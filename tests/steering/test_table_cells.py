@@ -109,7 +109,7 @@ def test_a_measures_cells_span_its_projects_and_escape_what_was_typed():
     strategy = Strategy(title="S")
 
     with translation.override("fr"):
-        html = steering_cells({}, row, strategy)
+        html = steering_cells(row, strategy)
 
     assert '<td class="code group-start" rowspan="3"><a href="/strategies/1/mesures/4/">' in html
     assert "m&lt;1&gt;" in html and "Routes &amp; chemins" in html
@@ -124,8 +124,8 @@ def test_a_measure_without_project_says_so_and_a_filler_row_is_one_empty_cell():
     filler = SteeringRow(filler=True)
 
     with translation.override("fr"):
-        empty_html = steering_cells({}, empty, strategy)
-        filler_html = steering_cells({}, filler, strategy)
+        empty_html = steering_cells(empty, strategy)
+        filler_html = steering_cells(filler, strategy)
 
     assert re.search(r'class="group-start empty">[^<]+</td>$', empty_html)
     assert filler_html.count("<td") == 1 and 'colspan="10"' in filler_html
