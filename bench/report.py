@@ -288,8 +288,8 @@ def query_verdicts(reports: list[SizeReport]) -> list[str]:
     for label, timing in reports[0].rows.items():
         # An import writes its rows and a round queues one mail (a task row) per owner: their
         # queries follow the rows by design. The workbook's export reads by chunks (below).
-        writes = (IMPORT, WORKBOOK_PREVIEW, WORKBOOK_CONFIRM, ROUND_OPEN, WORKBOOK_EXPORT)
-        if not isinstance(timing, Timing) or label in writes:
+        apart = (IMPORT, WORKBOOK_PREVIEW, WORKBOOK_CONFIRM, ROUND_OPEN, WORKBOOK_EXPORT)
+        if not isinstance(timing, Timing) or label in apart:
             continue
         counts = [report.rows[label].queries for report in reports]
         # The cockpit loads its tables up to steering.OPEN_PROJECTS projects, their sizes
